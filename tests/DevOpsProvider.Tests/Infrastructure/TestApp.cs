@@ -1,0 +1,74 @@
+using DevOpsProvider.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DevOpsProvider.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a real Kestrel port of 127.0.0.1 with its own fresh database, built by the same composition root
+/// as production. Tests talk to it over HTTP as Jira and operators do.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private TestApp(WebApplication app, string baseUrl, string connectionString)
+    {
+        App = app;
+        BaseUrl = baseUrl;
+        ConnectionString = connectionString;
+        Client = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
+    }
+
+    public WebApplication App { get; }
+
+    public string BaseUrl { get; }
+
+    public string ConnectionString { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public T Get<T>()
+        where T : notnull => App.Services.GetRequiredService<T>();
+
+    /// <summary>Starts the app. <paramref name="settings"/> override configuration; <paramref name="services"/> replaces services.</summary>
+    public static async Task<TestApp> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        string? connectionString = null)
+    {
+        connectionString ??= await TestCluster.CreateDatabaseAsync();
+        var port = Ports.FreeLoopbackPort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["Connect:BaseUrl"] = baseUrl,
+            ["Connect:AllowedHosts:0"] = "127.0.0.1",
+            ["Connect:AllowedHosts:1"] = "localhost",
+            ["Connect:AllowedHosts:2"] = "*.atlassian.net",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var app = DevOpsProviderApp.Build(["--urls", baseUrl, "--environment", "Testing"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+        }, services);
+        await app.StartAsync();
+        return new TestApp(app, baseUrl, connectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

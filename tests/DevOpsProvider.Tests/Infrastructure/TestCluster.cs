@@ -1,0 +1,74 @@
+using DevOpsProvider.Web.Data;
+using Npgsql;
+
+namespace DevOpsProvider.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL server per test run: ConnectionStrings__Postgres when given, else a throwaway cluster started with
+/// the app's own LocalPostgres in a temporary folder. Each test class gets a fresh database on it.
+/// Without PostgreSQL the tests fail with instructions; they never skip.
+/// </summary>
+public static class TestCluster
+{
+    private static readonly Lazy<string> Server = new(StartServer, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static LocalPostgres? _local;
+
+    /// <summary>A connection string to a new, empty database.</summary>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var server = Server.Value;
+        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, MaxPoolSize = 20 }.ConnectionString;
+    }
+
+    /// <summary>The throwaway cluster, when this run started one (tests that stop and start the server need it).</summary>
+    public static LocalPostgres? Local
+    {
+        get
+        {
+            _ = Server.Value;
+            return _local;
+        }
+    }
+
+    private static string StartServer()
+    {
+        var given = Environment.GetEnvironmentVariable("ConnectionStrings__Postgres");
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return given;
+        }
+
+        var dir = Path.Combine(Path.GetTempPath(), "devops-provider-tests", Guid.NewGuid().ToString("N")[..12], "pg");
+        try
+        {
+            _local = LocalPostgres.Start(dir, _ => { }, throwaway: true);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException("The tests need PostgreSQL and none could be started. " + ex.Message, ex);
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            _local.Stop();
+            try
+            {
+                Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is harmless.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Likewise.
+            }
+        };
+        return _local.ServerConnectionString;
+    }
+}
