@@ -29,7 +29,8 @@ public static class SignedInstallToken
         var parameters = new TokenValidationParameters
         {
             ValidAlgorithms = [ConnectJwt.Rs256],
-            IssuerSigningKey = new RsaSecurityKey(publicKey),
+            // The key was fetched for this very kid, so it carries it: IdentityModel matches keys by kid.
+            IssuerSigningKey = new RsaSecurityKey(publicKey) { KeyId = token.Kid },
             ValidateIssuerSigningKey = true,
             ValidateIssuer = false,
             ValidAudiences = [baseUrl, baseUrl + "/"],

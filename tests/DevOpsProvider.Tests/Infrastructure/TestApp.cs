@@ -37,7 +37,8 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> StartAsync(
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
-        string? connectionString = null)
+        string? connectionString = null,
+        Action<WebApplication>? mapExtra = null)
     {
         connectionString ??= await TestCluster.CreateDatabaseAsync();
         var port = Ports.FreeLoopbackPort();
@@ -61,6 +62,7 @@ public sealed class TestApp : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         }, services);
+        mapExtra?.Invoke(app);
         await app.StartAsync();
         return new TestApp(app, baseUrl, connectionString);
     }
