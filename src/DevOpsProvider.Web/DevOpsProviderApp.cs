@@ -1,5 +1,6 @@
 using DevOpsProvider.Web.Connect;
 using DevOpsProvider.Web.Data;
+using DevOpsProvider.Web.Sync;
 
 namespace DevOpsProvider.Web;
 
@@ -17,6 +18,7 @@ public static class DevOpsProviderApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddData();
         builder.AddConnect();
+        builder.AddSync();
         builder.Services.AddRazorPages();
         overrideServices?.Invoke(builder.Services);
 
@@ -24,6 +26,7 @@ public static class DevOpsProviderApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapConnect();
+        app.MapSync();
         app.MapRazorPages();
         return app;
     }
