@@ -3,7 +3,6 @@ using DevOpsProvider.Web.Connect;
 using DevOpsProvider.Web.Data;
 using Hangfire;
 using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Options;
 
 namespace DevOpsProvider.Web.Sync;
@@ -60,6 +59,8 @@ public static class SyncSetup
             .UseRecommendedSerializerSettings());
         // Registered after AddHangfire so it wins: each app (tests start several in one process) gets its own storage
         // instead of Hangfire's process-wide JobStorage.Current.
+        builder.Services.AddSingleton(sp => new HangfireConnections(
+            sp.GetRequiredService<DatabaseConnection>().ConnectionString, sp.GetRequiredService<IOptions<SyncOptions>>().Value.Workers));
         builder.Services.AddSingleton<JobStorage>(sp =>
         {
             var sync = sp.GetRequiredService<IOptions<SyncOptions>>().Value;
@@ -71,8 +72,7 @@ public static class SyncSetup
                 // LISTEN/NOTIFY: an enqueued run starts at once instead of at the next poll.
                 EnableLongPolling = true,
             };
-            var connectionString = sp.GetRequiredService<DatabaseConnection>().ConnectionString;
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+            return new PostgreSqlStorage(sp.GetRequiredService<HangfireConnections>(), storageOptions);
         });
 
         if (builder.Configuration.GetValue(SyncOptions.Section + ":" + nameof(SyncOptions.RunServer), true))
