@@ -1,4 +1,5 @@
 using DevOpsProvider.Web.Connect;
+using DevOpsProvider.Web.Dashboard;
 using DevOpsProvider.Web.Data;
 
 namespace DevOpsProvider.Web;
@@ -10,21 +11,27 @@ public static class DevOpsProviderApp
     /// <param name="overrideServices">Runs after every feature's registrations: replacements (tests use a fake clock).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? overrideServices = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Razor Pages are found in the application assembly: name it, since tests and benchmarks host the app too.
+            ApplicationName = typeof(DevOpsProviderApp).Assembly.GetName().Name,
+        });
         configure?.Invoke(builder);
         RequiredSettings.Check(builder.Configuration, builder.Environment);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddData();
         builder.AddConnect();
-        builder.Services.AddRazorPages();
+        builder.AddDashboard();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapConnect();
-        app.MapRazorPages();
+        app.MapDashboard();
         return app;
     }
 }

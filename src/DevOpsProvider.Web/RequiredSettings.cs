@@ -10,6 +10,7 @@ public static class RequiredSettings
     [
         "ConnectionStrings:Postgres",
         "Connect:BaseUrl",
+        "Admin:PasswordHash",
     ];
 
     public static void Check(IConfiguration configuration, IHostEnvironment environment)

@@ -20,6 +20,12 @@ public sealed class TestApp : IAsyncDisposable
         Client = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
     }
 
+    /// <summary>The operator password every test app accepts (user name "admin").</summary>
+    public const string AdminPassword = "correct horse battery staple";
+
+    // Few iterations: tests sign in often, and the hash's strength is not under test here.
+    private static readonly string AdminPasswordHash = DevOpsProvider.Web.Dashboard.PasswordHash.Create(AdminPassword, 10_000);
+
     public WebApplication App { get; }
 
     public string BaseUrl { get; }
@@ -50,6 +56,8 @@ public sealed class TestApp : IAsyncDisposable
             ["Connect:AllowedHosts:0"] = "127.0.0.1",
             ["Connect:AllowedHosts:1"] = "localhost",
             ["Connect:AllowedHosts:2"] = "*.atlassian.net",
+            ["Admin:Username"] = "admin",
+            ["Admin:PasswordHash"] = AdminPasswordHash,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
