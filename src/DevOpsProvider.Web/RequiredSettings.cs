@@ -11,6 +11,7 @@ public static class RequiredSettings
         "ConnectionStrings:Postgres",
         "Connect:BaseUrl",
         "Admin:PasswordHash",
+        "Connect:SecretEncryptionKey",
     ];
 
     public static void Check(IConfiguration configuration, IHostEnvironment environment)

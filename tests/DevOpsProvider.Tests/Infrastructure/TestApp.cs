@@ -26,6 +26,9 @@ public sealed class TestApp : IAsyncDisposable
     // Few iterations: tests sign in often, and the hash's strength is not under test here.
     private static readonly string AdminPasswordHash = DevOpsProvider.Web.Dashboard.PasswordHash.Create(AdminPassword, 10_000);
 
+    /// <summary>The key test apps encrypt tenant secrets with, unless a test sets its own.</summary>
+    public static readonly string SecretEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public WebApplication App { get; }
 
     public string BaseUrl { get; }
@@ -58,6 +61,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Connect:AllowedHosts:2"] = "*.atlassian.net",
             ["Admin:Username"] = "admin",
             ["Admin:PasswordHash"] = AdminPasswordHash,
+            ["Connect:SecretEncryptionKey"] = SecretEncryptionKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
