@@ -1,6 +1,7 @@
 using DevOpsProvider.Web.Connect;
 using DevOpsProvider.Web.Dashboard;
 using DevOpsProvider.Web.Data;
+using DevOpsProvider.Web.Operations;
 
 namespace DevOpsProvider.Web;
 
@@ -24,14 +25,17 @@ public static class DevOpsProviderApp
         builder.AddData();
         builder.AddConnect();
         builder.AddDashboard();
+        builder.AddOperations();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapConnect();
         app.MapDashboard();
+        app.MapOperations();
         return app;
     }
 }
