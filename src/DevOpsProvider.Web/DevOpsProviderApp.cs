@@ -1,3 +1,5 @@
+using DevOpsProvider.Web.Api;
+using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Connect;
 using DevOpsProvider.Web.Data;
 
@@ -17,6 +19,8 @@ public static class DevOpsProviderApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddData();
         builder.AddConnect();
+        builder.AddApi();
+        builder.AddCatalog();
         builder.Services.AddRazorPages();
         overrideServices?.Invoke(builder.Services);
 
@@ -24,6 +28,8 @@ public static class DevOpsProviderApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapConnect();
+        app.MapApi();
+        app.MapCatalog();
         app.MapRazorPages();
         return app;
     }

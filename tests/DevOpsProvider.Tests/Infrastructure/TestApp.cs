@@ -28,6 +28,17 @@ public sealed class TestApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The provider API key every TestApp accepts (Api:Keys:0), made fresh for each test run.</summary>
+    public static string ApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>A client of the provider API (/api/v1) that sends <see cref="ApiKey"/>; the caller disposes it.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+
     public IServiceProvider Services => App.Services;
 
     public T Get<T>()
@@ -49,6 +60,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Connect:AllowedHosts:0"] = "127.0.0.1",
             ["Connect:AllowedHosts:1"] = "localhost",
             ["Connect:AllowedHosts:2"] = "*.atlassian.net",
+            ["Api:Keys:0"] = ApiKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
