@@ -10,10 +10,12 @@ public static class BatchEndpoints
     {
         group.MapPost("/batch", BatchAsync).Accepts<BatchRequest>("application/json").Produces<BatchReport>().ProducesValidationProblem()
             .WithSummary($"Creates or replaces up to {ComponentBatch.MaxComponents} components; answers per item");
-        group.MapPost("/import", ImportAsync).Accepts<IFormFile>("multipart/form-data").Produces<ImportReport>().ProducesValidationProblem()
+        // No Accepts metadata: it would turn every media type it does not list into 415 before the endpoint can name the format.
+        group.MapPost("/import", ImportAsync).Produces<ImportReport>().ProducesValidationProblem()
             .WithSummary("Imports a JSON, CSV or Backstage YAML catalog file (body or multipart field 'file')")
             .WithDescription("?format=json|csv|backstage (else from the Content-Type), ?scope= puts every component in that scope, " +
-                "?mode=replace deletes the scope's components absent from the file, &dryRun=true reports without changing anything.");
+                "?mode=replace deletes the scope's components absent from the file, &dryRun=true reports without changing anything. " +
+                "The body is the file itself (application/json, text/csv, application/yaml) or a multipart/form-data upload with the field 'file'.");
     }
 
     private static async Task<IResult> BatchAsync(HttpContext context, ComponentStore store, CatalogDefaults defaults)
