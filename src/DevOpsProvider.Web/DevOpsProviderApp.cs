@@ -1,3 +1,6 @@
+using DevOpsProvider.Web.Actions;
+using DevOpsProvider.Web.Api;
+using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Connect;
 using DevOpsProvider.Web.Dashboard;
 using DevOpsProvider.Web.Data;
@@ -26,6 +29,9 @@ public static class DevOpsProviderApp
         builder.AddConnect();
         builder.AddDashboard();
         builder.AddOperations();
+        builder.AddApi();
+        builder.AddCatalog();
+        builder.AddActions();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -36,6 +42,9 @@ public static class DevOpsProviderApp
         app.MapConnect();
         app.MapDashboard();
         app.MapOperations();
+        app.MapApi();
+        app.MapCatalog();
+        app.MapActions();
         return app;
     }
 }

@@ -33,7 +33,11 @@ public sealed class JwtAttackTests(InstalledAppFixture fixture) : IClassFixture<
         {
             foreach (var attack in new[] { "alg-none", "alg-confusion", "wrong-scheme", "oversized-token", "duplicate-iss", "duplicate-alg", "expired-replay", "other-path-qsh", "other-method-qsh", "other-site" })
             {
-                data.Add(path, attack);
+                // On the actions another site's token is that site acting on its own data: ActionIsolationTests covers it.
+                if (attack != "other-site" || !path.StartsWith("/actions/", StringComparison.Ordinal))
+                {
+                    data.Add(path, attack);
+                }
             }
         }
 

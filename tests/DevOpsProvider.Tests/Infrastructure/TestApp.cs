@@ -37,6 +37,17 @@ public sealed class TestApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The provider API key every TestApp accepts (Api:Keys:0), made fresh for each test run.</summary>
+    public static string ApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>A client of the provider API (/api/v1) that sends <see cref="ApiKey"/>; the caller disposes it.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+
     public IServiceProvider Services => App.Services;
 
     public T Get<T>()
@@ -62,6 +73,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Admin:Username"] = "admin",
             ["Admin:PasswordHash"] = AdminPasswordHash,
             ["Connect:SecretEncryptionKey"] = SecretEncryptionKey,
+            ["Api:Keys:0"] = ApiKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
