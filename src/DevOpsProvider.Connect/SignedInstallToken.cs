@@ -29,7 +29,9 @@ public static class SignedInstallToken
         var parameters = new TokenValidationParameters
         {
             ValidAlgorithms = [ConnectJwt.Rs256],
-            IssuerSigningKey = new RsaSecurityKey(publicKey),
+            // The caller fetched this key for the token's kid, so it is the key of that kid. Without the KeyId
+            // IdentityModel finds no key matching the kid and refuses every signed install (all carry a kid).
+            IssuerSigningKey = new RsaSecurityKey(publicKey) { KeyId = token.Kid },
             ValidateIssuerSigningKey = true,
             ValidateIssuer = false,
             ValidAudiences = [baseUrl, baseUrl + "/"],
