@@ -84,7 +84,14 @@ public static class ConnectJwt
         {
             var jwt = new JsonWebToken(token);
             // A JWE (five parts) or an unsigned token (empty signature) is never a Connect token.
-            return jwt.IsEncrypted || string.IsNullOrEmpty(jwt.EncodedSignature) ? null : jwt;
+            if (jwt.IsEncrypted || string.IsNullOrEmpty(jwt.EncodedSignature))
+            {
+                return null;
+            }
+
+            // JSON parsers disagree on duplicate names (IdentityModel keeps the last one): a token that says two
+            // things about its algorithm or issuer is refused rather than read one way here and another elsewhere.
+            return HasDuplicateNames(jwt.EncodedHeader) || HasDuplicateNames(jwt.EncodedPayload) ? null : jwt;
         }
         catch (ArgumentException)
         {
@@ -97,6 +104,42 @@ public static class ConnectJwt
         catch (Microsoft.IdentityModel.Tokens.SecurityTokenException)
         {
             return null;
+        }
+    }
+
+    /// <summary>True when a top-level name repeats, or the part is not base64url JSON of sane size (then it is refused too).</summary>
+    private static bool HasDuplicateNames(string encodedPart)
+    {
+        const int MaxNames = 64;
+        if (!Base64Url.IsValid(encodedPart, out var length) || length > MaxTokenLength)
+        {
+            return true;
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Base64Url.DecodeFromChars(encodedPart, bytes);
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, written));
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1
+                    && (!names.Add(reader.GetString()!) || names.Count > MaxNames))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 

@@ -29,7 +29,8 @@ public static class SignedInstallToken
         var parameters = new TokenValidationParameters
         {
             ValidAlgorithms = [ConnectJwt.Rs256],
-            // The key was fetched for this very kid, so it carries it: IdentityModel matches keys by kid.
+            // The caller fetched this key for the token's kid, so it is the key of that kid. Without the KeyId
+            // IdentityModel finds no key matching the kid and refuses every signed install (all carry a kid).
             IssuerSigningKey = new RsaSecurityKey(publicKey) { KeyId = token.Kid },
             ValidateIssuerSigningKey = true,
             ValidateIssuer = false,

@@ -10,6 +10,8 @@ public static class RequiredSettings
     [
         "ConnectionStrings:Postgres",
         "Connect:BaseUrl",
+        "Admin:PasswordHash",
+        "Connect:SecretEncryptionKey",
     ];
 
     public static void Check(IConfiguration configuration, IHostEnvironment environment)
@@ -19,8 +21,14 @@ public static class RequiredSettings
             return;
         }
 
-        var missing = Keys.Where(k => string.IsNullOrWhiteSpace(configuration[k])).ToArray();
-        if (missing.Length > 0)
+        var missing = Keys.Where(k => string.IsNullOrWhiteSpace(configuration[k])).ToList();
+        if (!configuration.GetSection("Api:Keys").GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value)))
+        {
+            // An array: bound as Api:Keys:0, Api:Keys:1, ... (environment: Api__Keys__0).
+            missing.Add("Api:Keys");
+        }
+
+        if (missing.Count > 0)
         {
             throw new InvalidOperationException(
                 $"Missing required settings for environment '{environment.EnvironmentName}': {string.Join(", ", missing)}. " +

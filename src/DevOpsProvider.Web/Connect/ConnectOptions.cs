@@ -34,6 +34,12 @@ public sealed class ConnectOptions
     /// <summary>How long a tenant's secret is cached for incoming JWT checks; install and lifecycle changes evict it at once.</summary>
     public TimeSpan TenantCacheLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>AES-256 key (32 bytes, base64) that encrypts shared secrets at rest. Required outside Development.</summary>
+    public string? SecretEncryptionKey { get; set; }
+
+    /// <summary>Older keys still accepted for decryption while rows are re-encrypted with the current one.</summary>
+    public List<string> PreviousSecretEncryptionKeys { get; set; } = [];
+
     public static readonly string[] DefaultAllowedHosts = ["*.atlassian.net", "*.jira.com"];
 
     public static readonly string[] DevelopmentAllowedHosts = ["localhost", "127.0.0.1"];

@@ -16,7 +16,10 @@ public static class ConnectSetup
         builder.Services.AddSingleton<AppBaseUrl>();
         builder.Services.AddSingleton<Descriptor>();
         builder.Services.AddSingleton<HostPolicy>();
+        builder.Services.AddSingleton<EncryptionKeySource>();
+        builder.Services.AddSingleton<SecretProtector>();
         builder.Services.AddSingleton<TenantStore>();
+        builder.Services.AddHostedService<SecretRotation>();
         builder.Services.AddSingleton<TenantCache>();
         builder.Services.AddSingleton<SignedInstallVerifier>();
         builder.Services.AddHttpClient(nameof(InstallKeys), InstallKeys.Configure);

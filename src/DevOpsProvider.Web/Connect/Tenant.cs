@@ -1,7 +1,7 @@
 namespace DevOpsProvider.Web.Connect;
 
 /// <summary>One installed Jira site. Timestamps are UTC.</summary>
-public sealed class Tenant
+public sealed record Tenant
 {
     public required string ClientKey { get; init; }
 
@@ -30,6 +30,9 @@ public sealed class Tenant
     public DateTime UpdatedAt { get; init; }
 
     public DateTime SecretRotatedAt { get; init; }
+
+    /// <summary>Never prints the shared secret (a record would print every property).</summary>
+    public override string ToString() => $"Tenant {ClientKey} ({BaseUrl}, {State})";
 
     /// <summary>The path of the site's baseUrl ("" at the root): the context path requests to Jira are relative to.</summary>
     public string BasePath => new Uri(BaseUrl).AbsolutePath.TrimEnd('/');

@@ -4,7 +4,7 @@ using Npgsql;
 namespace DevOpsProvider.Web.Connect;
 
 /// <summary>Tenants in PostgreSQL. Rows are never deleted; state and the event history say what happened.</summary>
-public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class TenantStore(NpgsqlDataSource dataSource, SecretProtector secrets, TimeProvider time)
 {
     private const string Columns = """
         client_key, shared_secret, base_url, display_url, product_type, description, service_entitlement_number,
@@ -15,15 +15,36 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider time)
     {
         const string sql = $"SELECT {Columns} FROM tenants WHERE client_key = @clientKey";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Tenant>(new CommandDefinition(sql, new { clientKey }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<Tenant>(new CommandDefinition(sql, new { clientKey }, cancellationToken: cancellationToken));
+        return row is null ? null : Decrypt(row);
     }
 
     public async Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken cancellationToken = default)
     {
         const string sql = $"SELECT {Columns} FROM tenants ORDER BY installed_at, client_key";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<Tenant>(new CommandDefinition(sql, cancellationToken: cancellationToken))];
+        return [.. (await connection.QueryAsync<Tenant>(new CommandDefinition(sql, cancellationToken: cancellationToken))).Select(Decrypt)];
     }
+
+    /// <summary>Re-encrypts every secret not under the current key (key rotation); returns how many rows changed.</summary>
+    public async Task<int> ReencryptSecretsAsync(CancellationToken cancellationToken = default)
+    {
+        const string select = "SELECT client_key, shared_secret FROM tenants WHERE shared_secret <> ''";
+        const string update = "UPDATE tenants SET shared_secret = @protectedSecret WHERE client_key = @clientKey AND shared_secret = @old";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string ClientKey, string SharedSecret)>(new CommandDefinition(select, cancellationToken: cancellationToken));
+        var changed = 0;
+        foreach (var (clientKey, stored) in rows.Where(r => secrets.IsStale(r.SharedSecret)))
+        {
+            var protectedSecret = secrets.Protect(secrets.Unprotect(stored));
+            changed += await connection.ExecuteAsync(new CommandDefinition(update, new { protectedSecret, clientKey, old = stored }, cancellationToken: cancellationToken));
+        }
+
+        return changed;
+    }
+
+    // An empty stored secret is a wiped one (data retention); it never verifies anything.
+    private Tenant Decrypt(Tenant row) => row with { SharedSecret = row.SharedSecret.Length == 0 ? "" : secrets.Unprotect(row.SharedSecret) };
 
     /// <summary>
     /// Stores a verified install: a new tenant, or a reinstall that replaces the secret. Other active tenants on the
@@ -36,7 +57,7 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider time)
             VALUES (@ClientKey, @SharedSecret, @BaseUrl, @DisplayUrl, @ProductType, @Description, @ServiceEntitlementNumber,
                     @OauthClientId, @InstallationId, @CloudId, 'active', @now, @now, @now)
             ON CONFLICT (client_key) DO UPDATE SET
-                secret_rotated_at = CASE WHEN tenants.shared_secret = excluded.shared_secret THEN tenants.secret_rotated_at ELSE excluded.secret_rotated_at END,
+                secret_rotated_at = CASE WHEN @secretChanged THEN excluded.secret_rotated_at ELSE tenants.secret_rotated_at END,
                 shared_secret = excluded.shared_secret,
                 base_url = excluded.base_url,
                 display_url = excluded.display_url,
@@ -61,10 +82,13 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider time)
             """;
 
         var now = time.GetUtcNow().UtcDateTime;
+        var previous = await FindAsync(payload.ClientKey!, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var args = new DynamicParameters(payload);
         args.Add("now", now);
+        args.Add("SharedSecret", secrets.Protect(payload.SharedSecret!));
+        args.Add("secretChanged", previous is null || previous.SharedSecret != payload.SharedSecret);
         var inserted = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(upsert, args, transaction, cancellationToken: cancellationToken));
         var replaced = (await connection.QueryAsync<string>(new CommandDefinition(replaceOthers, args, transaction, cancellationToken: cancellationToken))).ToArray();
         await connection.ExecuteAsync(new CommandDefinition(recordEvent,

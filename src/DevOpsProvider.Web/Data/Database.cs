@@ -34,6 +34,8 @@ public static class Database
             {
                 throw new InvalidOperationException($"Database migration failed in script {result.ErrorScript?.Name}: {result.Error.Message}", result.Error);
             }
+
+            logger.LogInformation("Database schema is up to date ({Applied} new scripts applied)", result.Scripts.Count());
         }
         finally
         {
@@ -49,7 +51,8 @@ public static class Database
 
         public void LogDebug(string format, params object[] args) => logger.LogDebug("{Migration}", Format(format, args));
 
-        public void LogInformation(string format, params object[] args) => logger.LogInformation("{Migration}", Format(format, args));
+        // DbUp narrates every step; its steps are detail, the summary below is the news.
+        public void LogInformation(string format, params object[] args) => logger.LogDebug("{Migration}", Format(format, args));
 
         public void LogWarning(string format, params object[] args) => logger.LogWarning("{Migration}", Format(format, args));
 

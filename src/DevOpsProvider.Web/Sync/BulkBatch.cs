@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using DevOpsProvider.Web.Catalog;
 
 namespace DevOpsProvider.Web.Sync;
 
@@ -17,7 +18,7 @@ public sealed class BulkBatch : IDisposable
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _scratch = new(8 * 1024);
     private readonly Utf8JsonWriter _scratchWriter;
-    private readonly List<SyncComponent> _components = [];
+    private readonly List<CatalogComponent> _components = [];
     private readonly string _arrayName;
     private readonly string _source;
     private readonly string _product;
@@ -39,7 +40,7 @@ public sealed class BulkBatch : IDisposable
 
     public string? Scope { get; private set; }
 
-    public IReadOnlyList<SyncComponent> Components => _components;
+    public IReadOnlyList<CatalogComponent> Components => _components;
 
     public int Count => _components.Count;
 
@@ -65,11 +66,11 @@ public sealed class BulkBatch : IDisposable
     }
 
     /// <summary>Adds the component unless the batch is full; an empty batch always takes one.</summary>
-    public bool TryAdd(SyncComponent component)
+    public bool TryAdd(CatalogComponent component)
     {
         _scratch.ResetWrittenCount();
         _scratchWriter.Reset(_scratch);
-        component.WriteTo(_scratchWriter);
+        ComponentJson.Write(_scratchWriter, component);
         _scratchWriter.Flush();
         var size = _scratch.WrittenCount;
         if (_components.Count > 0

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using DevOpsProvider.Web.Catalog;
 using Npgsql;
 
 namespace DevOpsProvider.Web.Sync;
@@ -11,7 +12,7 @@ namespace DevOpsProvider.Web.Sync;
 public sealed class SiteState(NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>Outcome of one bulk submission: accepted versions advance, rejections are kept with Jira's messages.</summary>
-    public async Task RecordBatchAsync(string clientKey, string scope, IReadOnlyList<SyncComponent> sent, BulkResponse response, long runId, RunProgress progress, CancellationToken cancellationToken)
+    public async Task RecordBatchAsync(string clientKey, string scope, IReadOnlyList<CatalogComponent> sent, BulkResponse response, long runId, RunProgress progress, CancellationToken cancellationToken)
     {
         // Ids Jira neither accepted nor rejected were ignored for an old updateSequenceNumber: Jira holds this or newer.
         const string accept = """
@@ -35,7 +36,7 @@ public sealed class SiteState(NpgsqlDataSource dataSource, TimeProvider time)
             WHERE client_key = @clientKey
             """;
 
-        var accepted = new List<SyncComponent>(sent.Count);
+        var accepted = new List<CatalogComponent>(sent.Count);
         var failures = new List<object>();
         foreach (var component in sent)
         {

@@ -1,3 +1,4 @@
+using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Connect;
 
 namespace DevOpsProvider.Web.Sync;
@@ -96,7 +97,7 @@ public sealed partial class SiteSync
         await state.RecordBatchAsync(tenant.ClientKey, batch.Scope!, batch.Components, response, runId, progress, cancellationToken);
     }
 
-    private async Task SubmitHalvedAsync(Tenant tenant, string scope, List<SyncComponent> components, long runId, RunProgress progress, CancellationToken cancellationToken)
+    private async Task SubmitHalvedAsync(Tenant tenant, string scope, List<CatalogComponent> components, long runId, RunProgress progress, CancellationToken cancellationToken)
     {
         if (components.Count == 1)
         {

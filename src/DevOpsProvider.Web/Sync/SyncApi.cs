@@ -1,3 +1,4 @@
+using DevOpsProvider.Web.Api;
 using DevOpsProvider.Web.Connect;
 
 namespace DevOpsProvider.Web.Sync;
@@ -7,8 +8,7 @@ public static class SyncApi
 {
     public static void MapSyncApi(this IEndpointRouteBuilder app)
     {
-        // FIXME: RequireAuthorization(ApiKeyAuthentication.Policy) once the catalog API (which owns the scheme) is merged.
-        var api = app.MapGroup("/api/v1").DisableAntiforgery();
+        var api = app.MapGroup(ApiSetup.Prefix).RequireAuthorization(ApiKeyAuthentication.Policy).DisableAntiforgery().WithTags("Sync");
         api.MapPost("/sync", (SyncStatus status) => Results.Accepted(value: new { jobId = status.SyncAll() }));
         api.MapGet("/tenants", async (SyncStatus status, CancellationToken ct) => Results.Ok(await status.SitesAsync(ct)));
         api.MapPost("/tenants/{clientKey}/sync", SyncSiteAsync);
@@ -84,9 +84,16 @@ public static class SyncApi
         }
     }
 
-    private static IResult UnknownSite(string clientKey) => Error(StatusCodes.Status404NotFound, $"no site with clientKey '{clientKey}'");
+    private static IResult UnknownSite(string clientKey) => ApiProblem.NotFound($"no site with clientKey '{clientKey}'");
 
-    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+    private static IResult Error(int status, string message) => Results.Problem(ApiProblem.Create(status, Titles.GetValueOrDefault(status, "Error"), message));
+
+    private static readonly Dictionary<int, string> Titles = new()
+    {
+        [StatusCodes.Status400BadRequest] = "The request is not valid",
+        [StatusCodes.Status409Conflict] = "Conflict",
+        [StatusCodes.Status502BadGateway] = "Jira refused the request",
+    };
 
     public sealed class ScopesRequest
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Dapper;
+using DevOpsProvider.Web.Catalog;
 using Npgsql;
 
 namespace DevOpsProvider.Web.Sync;
@@ -32,7 +33,7 @@ public sealed class SyncPlanner(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Streams the due components, one scope after another, each in version order.</summary>
-    public async IAsyncEnumerable<SyncComponent> DueAsync(string clientKey, bool full, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<CatalogComponent> DueAsync(string clientKey, bool full, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const string sql = $"""
             SELECT c.id, c.scope, c.name, c.provider_name, c.description, c.url, c.avatar_url, c.tier, c.component_type,
@@ -42,13 +43,10 @@ public sealed class SyncPlanner(NpgsqlDataSource dataSource)
             ORDER BY c.scope, c.version
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // DAP005 asks for Dapper.AOT; the app uses reflection-based Dapper throughout.
-#pragma warning disable DAP005
-        await foreach (var component in connection.QueryUnbufferedAsync<SyncComponent>(sql, new { clientKey, full }).WithCancellation(cancellationToken))
+        await foreach (var component in connection.QueryUnbufferedAsync<CatalogComponent>(sql, new { clientKey, full }).WithCancellation(cancellationToken))
         {
             yield return component;
         }
-#pragma warning restore DAP005
     }
 
     public async Task<(int Due, int Gone)> CountAsync(string clientKey, bool full, CancellationToken cancellationToken)

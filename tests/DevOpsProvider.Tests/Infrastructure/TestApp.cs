@@ -20,6 +20,15 @@ public sealed class TestApp : IAsyncDisposable
         Client = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
     }
 
+    /// <summary>The operator password every test app accepts (user name "admin").</summary>
+    public const string AdminPassword = "correct horse battery staple";
+
+    // Few iterations: tests sign in often, and the hash's strength is not under test here.
+    private static readonly string AdminPasswordHash = DevOpsProvider.Web.Dashboard.PasswordHash.Create(AdminPassword, 10_000);
+
+    /// <summary>The key test apps encrypt tenant secrets with, unless a test sets its own.</summary>
+    public static readonly string SecretEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public WebApplication App { get; }
 
     public string BaseUrl { get; }
@@ -27,6 +36,17 @@ public sealed class TestApp : IAsyncDisposable
     public string ConnectionString { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>The provider API key every TestApp accepts (Api:Keys:0), made fresh for each test run.</summary>
+    public static string ApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>A client of the provider API (/api/v1) that sends <see cref="ApiKey"/>; the caller disposes it.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
 
     public IServiceProvider Services => App.Services;
 
@@ -50,6 +70,10 @@ public sealed class TestApp : IAsyncDisposable
             ["Connect:AllowedHosts:0"] = "127.0.0.1",
             ["Connect:AllowedHosts:1"] = "localhost",
             ["Connect:AllowedHosts:2"] = "*.atlassian.net",
+            ["Admin:Username"] = "admin",
+            ["Admin:PasswordHash"] = AdminPasswordHash,
+            ["Connect:SecretEncryptionKey"] = SecretEncryptionKey,
+            ["Api:Keys:0"] = ApiKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace DevOpsProvider.Tests.Infrastructure;
+
+/// <summary>An operator's browser without JavaScript: cookies kept, redirects not followed, forms posted with their antiforgery token.</summary>
+public sealed partial class OperatorBrowser : IDisposable
+{
+    private readonly HttpClient _client;
+
+    public OperatorBrowser(TestApp app)
+    {
+        Cookies = new CookieContainer();
+        _client = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri(app.BaseUrl + "/"),
+        };
+    }
+
+    public CookieContainer Cookies { get; }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => _client.GetAsync(path.TrimStart('/'));
+
+    public async Task<string> GetPageAsync(string path)
+    {
+        using var response = await GetAsync(path);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode} {response.Headers.Location}");
+        }
+
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Loads <paramref name="pagePath"/>, takes its antiforgery token, and posts the form fields to <paramref name="action"/>.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string pagePath, string action, IDictionary<string, string> fields)
+    {
+        var page = await GetPageAsync(pagePath);
+        var token = AntiforgeryToken().Match(page);
+        var form = new Dictionary<string, string>(fields);
+        if (token.Success)
+        {
+            form["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        }
+
+        return await _client.PostAsync(action.TrimStart('/'), new FormUrlEncodedContent(form));
+    }
+
+    public Task<HttpResponseMessage> PostRawFormAsync(string action, IDictionary<string, string> fields)
+        => _client.PostAsync(action.TrimStart('/'), new FormUrlEncodedContent(fields));
+
+    public async Task SignInAsync(string user = "admin", string password = TestApp.AdminPassword)
+    {
+        using var response = await PostFormAsync("/login", "/login", new Dictionary<string, string> { ["username"] = user, ["password"] = password });
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"sign-in failed: {(int)response.StatusCode}");
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
