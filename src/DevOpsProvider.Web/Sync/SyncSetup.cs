@@ -88,11 +88,19 @@ public static class SyncSetup
         }
     }
 
-    /// <summary>The cron of the safety net: every N minutes (or hours), from Sync:Interval.</summary>
+    /// <summary>
+    /// The cron of the safety net from Sync:Interval: every N minutes below an hour, every N hours below a day, else
+    /// daily (cron steps cannot span their field, so intervals round to what cron can say).
+    /// </summary>
     public static string IntervalCron(TimeSpan interval)
     {
         var minutes = Math.Max(1, (int)Math.Round(interval.TotalMinutes));
-        return minutes < 60 ? $"*/{minutes} * * * *" : $"0 */{Math.Max(1, minutes / 60)} * * *";
+        return minutes switch
+        {
+            < 60 => $"*/{minutes} * * * *",
+            < 24 * 60 => $"0 */{minutes / 60} * * *",
+            _ => "0 0 * * *",
+        };
     }
 
     /// <summary>Registers the recurring safety net once the database is migrated (idempotent across instances).</summary>
