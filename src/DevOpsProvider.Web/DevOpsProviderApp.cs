@@ -4,6 +4,7 @@ using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Connect;
 using DevOpsProvider.Web.Dashboard;
 using DevOpsProvider.Web.Data;
+using DevOpsProvider.Web.Demo;
 using DevOpsProvider.Web.Operations;
 
 namespace DevOpsProvider.Web;
@@ -32,6 +33,7 @@ public static class DevOpsProviderApp
         builder.AddApi();
         builder.AddCatalog();
         builder.AddActions();
+        builder.AddDemo();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
