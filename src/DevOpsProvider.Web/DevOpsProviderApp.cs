@@ -6,6 +6,7 @@ using DevOpsProvider.Web.Dashboard;
 using DevOpsProvider.Web.Data;
 using DevOpsProvider.Web.Demo;
 using DevOpsProvider.Web.Operations;
+using DevOpsProvider.Web.Sync;
 
 namespace DevOpsProvider.Web;
 
@@ -33,6 +34,7 @@ public static class DevOpsProviderApp
         builder.AddApi();
         builder.AddCatalog();
         builder.AddActions();
+        builder.AddSync();
         builder.AddDemo();
         overrideServices?.Invoke(builder.Services);
 
@@ -47,6 +49,7 @@ public static class DevOpsProviderApp
         app.MapApi();
         app.MapCatalog();
         app.MapActions();
+        app.MapSync();
         return app;
     }
 }

@@ -1,0 +1,95 @@
+using Dapper;
+using Npgsql;
+
+namespace DevOpsProvider.Web.Sync;
+
+/// <summary>
+/// The per-site flags in tenant_sync that coordinate triggers and runs across app instances: the debounce deadline,
+/// "go round again", "resend everything", and "needs attention" after Jira refused our credentials.
+/// </summary>
+public sealed class SiteFlagStore(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>Creates the site's sync row with the default scope the first time the site is seen.</summary>
+    public Task EnsureAsync(string clientKey, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            WITH created AS (
+                INSERT INTO tenant_sync (client_key, created_at) VALUES (@clientKey, @now)
+                ON CONFLICT (client_key) DO NOTHING
+                RETURNING client_key
+            )
+            INSERT INTO tenant_scopes (client_key, scope) SELECT client_key, 'default' FROM created
+            """;
+        return ExecuteAsync(sql, new { clientKey, now = Now() }, cancellationToken);
+    }
+
+    public async Task<SiteFlags?> GetAsync(string clientKey, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT attention_reason, full_requested_at FROM tenant_sync WHERE client_key = @clientKey";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<SiteFlags>(new CommandDefinition(sql, new { clientKey }, cancellationToken: cancellationToken));
+    }
+
+    public Task MarkAttentionAsync(string clientKey, string reason, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET attention_reason = @reason, attention_at = @now WHERE client_key = @clientKey",
+            new { clientKey, reason, now = Now() }, cancellationToken);
+
+    public Task ClearAttentionAsync(string clientKey, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET attention_reason = NULL, attention_at = NULL WHERE client_key = @clientKey",
+            new { clientKey }, cancellationToken);
+
+    public Task RequestFullAsync(string clientKey, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET full_requested_at = @now WHERE client_key = @clientKey", new { clientKey, now = Now() }, cancellationToken);
+
+    /// <summary>Clears a full-resync request, unless a newer one came in while the full run was going.</summary>
+    public Task ClearFullAsync(string clientKey, DateTime requestedAt, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET full_requested_at = NULL WHERE client_key = @clientKey AND full_requested_at <= @requestedAt",
+            new { clientKey, requestedAt }, cancellationToken);
+
+    /// <summary>Set before a run tries the site's lock, so the run holding it goes round again.</summary>
+    public Task RequestRerunAsync(string clientKey, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET rerun_requested = true WHERE client_key = @clientKey", new { clientKey }, cancellationToken);
+
+    /// <summary>Clears the rerun request and the debounce deadline: the run starting now covers both.</summary>
+    public Task ClearRerunAsync(string clientKey, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET rerun_requested = false, run_due_at = NULL WHERE client_key = @clientKey", new { clientKey }, cancellationToken);
+
+    public async Task<bool> IsRerunRequestedAsync(string clientKey, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT rerun_requested FROM tenant_sync WHERE client_key = @clientKey";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { clientKey }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Sets the debounce deadline of each site unless one is already waiting; returns the sites that need a job
+    /// scheduled. A deadline long past (its job lost) counts as none, so a lost job cannot silence a site.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ClaimDebounceAsync(IReadOnlyCollection<string> clientKeys, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE tenant_sync SET run_due_at = @due
+            WHERE client_key = ANY(@clientKeys) AND (run_due_at IS NULL OR run_due_at < @stale)
+            RETURNING client_key
+            """;
+        var now = Now();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(sql,
+            new { clientKeys = clientKeys.ToArray(), due = now + delay, stale = now - delay - TimeSpan.FromMinutes(2) }, cancellationToken: cancellationToken))];
+    }
+
+    private async Task ExecuteAsync(string sql, object args, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: cancellationToken));
+    }
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+}
+
+public sealed class SiteFlags
+{
+    public string? AttentionReason { get; init; }
+
+    public DateTime? FullRequestedAt { get; init; }
+}

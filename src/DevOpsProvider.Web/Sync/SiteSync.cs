@@ -1,0 +1,132 @@
+using DevOpsProvider.Web.Connect;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DevOpsProvider.Web.Sync;
+
+/// <summary>
+/// One sync run of one site: under the site's lock, send what the site lacks and delete what it should no longer
+/// hold, recording every batch as it lands. Whatever a run has not recorded, the next run sends again.
+/// </summary>
+public sealed partial class SiteSync(
+    NpgsqlDataSource dataSource,
+    TenantStore tenants,
+    SiteFlagStore flags,
+    SyncPlanner planner,
+    SiteState state,
+    SyncRuns runs,
+    JiraClient jira,
+    IOptions<SyncOptions> options,
+    IOptions<JiraOptions> jiraOptions,
+    IOptions<ConnectOptions> connect,
+    ILogger<SiteSync> logger)
+{
+    /// <summary>
+    /// Runs the site unless it is not active, needs attention, or is being synced elsewhere (then that run goes
+    /// round again for us). Loops while triggers arrived during the run.
+    /// </summary>
+    public async Task<SyncOutcome> RunAsync(string clientKey, string trigger, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var tenant = await tenants.FindAsync(clientKey, cancellationToken);
+            if (tenant is null || tenant.State != TenantStates.Active)
+            {
+                return SyncOutcome.Skipped($"the site is {tenant?.State ?? "unknown"}");
+            }
+
+            await flags.EnsureAsync(clientKey, cancellationToken);
+            // Flag first, lock second: a run that releases the lock checks the flag afterwards, so no trigger is lost.
+            await flags.RequestRerunAsync(clientKey, cancellationToken);
+            SyncOutcome outcome;
+            await using (var siteLock = await SiteLock.TryAcquireAsync(dataSource, clientKey, cancellationToken))
+            {
+                if (siteLock is null)
+                {
+                    return SyncOutcome.Skipped("another run of this site is in progress; it will go round again");
+                }
+
+                await flags.ClearRerunAsync(clientKey, cancellationToken);
+                outcome = await RunLockedAsync(tenant, trigger, cancellationToken);
+            }
+
+            if (outcome.Status != SyncOutcome.Succeeded || !await flags.IsRerunRequestedAsync(clientKey, cancellationToken))
+            {
+                return outcome;
+            }
+
+            trigger = "rerun";
+        }
+    }
+
+    private async Task<SyncOutcome> RunLockedAsync(Tenant tenant, string trigger, CancellationToken cancellationToken)
+    {
+        var clientKey = tenant.ClientKey;
+        var siteFlags = await flags.GetAsync(clientKey, cancellationToken);
+        if (siteFlags?.AttentionReason is { } reason)
+        {
+            return SyncOutcome.Skipped($"the site needs attention: {reason}");
+        }
+
+        var full = siteFlags?.FullRequestedAt is not null;
+        var (due, gone) = await planner.CountAsync(clientKey, full, cancellationToken);
+        var runId = await runs.StartAsync(clientKey, trigger, full, due + gone, cancellationToken);
+        var progress = new RunProgress();
+        var keep = options.Value.RunHistoryPerSite;
+        try
+        {
+            await DeleteGoneAsync(tenant, runId, progress, cancellationToken);
+            await SendDueAsync(tenant, full, runId, progress, cancellationToken);
+            if (full)
+            {
+                await flags.ClearFullAsync(clientKey, siteFlags!.FullRequestedAt!.Value, cancellationToken);
+            }
+
+            await runs.FinishAsync(runId, clientKey, SyncOutcome.Succeeded, null, progress, keep);
+            await TombstonePurge.RunAsync(dataSource, cancellationToken);
+            return new SyncOutcome(SyncOutcome.Succeeded, null, runId);
+        }
+        catch (JiraAccessDeniedException ex)
+        {
+            // No retry storm: the site waits for a reinstall, an enable or an operator's sync.
+            await flags.MarkAttentionAsync(clientKey, ex.Message, CancellationToken.None);
+            await runs.FinishAsync(runId, clientKey, SyncOutcome.NeedsAttention, ex.Message, progress, keep);
+            LogNeedsAttention(logger, clientKey, ex.Status);
+            return new SyncOutcome(SyncOutcome.NeedsAttention, ex.Message, runId);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await runs.FinishAsync(runId, clientKey, SyncOutcome.Cancelled, "the run was cancelled", progress, keep);
+            throw;
+        }
+        catch (Exception ex) when (ex is JiraRequestException or NpgsqlException or HttpRequestException)
+        {
+            await runs.FinishAsync(runId, clientKey, SyncOutcome.Failed, ex.Message, progress, keep);
+            LogFailed(logger, ex, clientKey);
+            return new SyncOutcome(SyncOutcome.Failed, ex.Message, runId);
+        }
+        catch (Exception ex)
+        {
+            await runs.FinishAsync(runId, clientKey, SyncOutcome.Failed, ex.Message, progress, keep);
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync of site {ClientKey} stopped: Jira answered {Status}; the site needs attention")]
+    private static partial void LogNeedsAttention(ILogger logger, string clientKey, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync run of site {ClientKey} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string clientKey);
+}
+
+/// <summary>How a run ended. Status is one of the sync_runs outcomes, or "skipped" when no run was started.</summary>
+public sealed record SyncOutcome(string Status, string? Detail, long? RunId)
+{
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+    public const string NeedsAttention = "needs-attention";
+    public const string SkippedStatus = "skipped";
+
+    public static SyncOutcome Skipped(string why) => new(SkippedStatus, why, null);
+}
