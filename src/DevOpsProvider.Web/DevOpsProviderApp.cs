@@ -4,6 +4,7 @@ using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Connect;
 using DevOpsProvider.Web.Dashboard;
 using DevOpsProvider.Web.Data;
+using DevOpsProvider.Web.Demo;
 using DevOpsProvider.Web.Operations;
 using DevOpsProvider.Web.Sync;
 
@@ -34,6 +35,7 @@ public static class DevOpsProviderApp
         builder.AddCatalog();
         builder.AddActions();
         builder.AddSync();
+        builder.AddDemo();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -46,6 +46,28 @@ public sealed partial class OperatorBrowser : IDisposable
         return await _client.PostAsync(action.TrimStart('/'), new FormUrlEncodedContent(form));
     }
 
+    /// <summary>Posts a multipart form (file uploads) with the page's antiforgery token.</summary>
+    public async Task<HttpResponseMessage> PostMultipartAsync(string pagePath, string action, IDictionary<string, string> fields, string fileField, string fileName, byte[] content, string contentType)
+    {
+        var page = await GetPageAsync(pagePath);
+        using var form = new MultipartFormDataContent();
+        var token = AntiforgeryToken().Match(page);
+        if (token.Success)
+        {
+            form.Add(new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken");
+        }
+
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(file, fileField, fileName);
+        return await _client.PostAsync(action.TrimStart('/'), form);
+    }
+
     public Task<HttpResponseMessage> PostRawFormAsync(string action, IDictionary<string, string> fields)
         => _client.PostAsync(action.TrimStart('/'), new FormUrlEncodedContent(fields));
 

@@ -61,6 +61,22 @@ public sealed class TestApp : IAsyncDisposable
         Action<WebApplication>? mapExtra = null)
     {
         connectionString ??= await TestCluster.CreateDatabaseAsync();
+        // A port picked free can be taken before Kestrel binds it (other tests run in parallel): try again then.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(settings, services, connectionString, mapExtra);
+            }
+            catch (IOException ex) when (attempt < 5 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<TestApp> StartOnceAsync(
+        IDictionary<string, string?>? settings, Action<IServiceCollection>? services, string connectionString, Action<WebApplication>? mapExtra)
+    {
         var port = Ports.FreeLoopbackPort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var config = new Dictionary<string, string?>
@@ -87,7 +103,16 @@ public sealed class TestApp : IAsyncDisposable
             builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         }, services);
         mapExtra?.Invoke(app);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new TestApp(app, baseUrl, connectionString);
     }
 
