@@ -96,7 +96,9 @@ public sealed class TestApp : IAsyncDisposable
             config[key] = value;
         }
 
-        var app = DevOpsProviderApp.Build(["--urls", baseUrl, "--environment", "Testing"], builder =>
+        // "Testing" behaves as production does (every required setting checked); a test may ask for Development (the demo).
+        var environment = config.TryGetValue("Environment", out var env) && env is not null ? env : "Testing";
+        var app = DevOpsProviderApp.Build(["--urls", baseUrl, "--environment", environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.ClearProviders();

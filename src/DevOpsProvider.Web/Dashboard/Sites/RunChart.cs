@@ -24,7 +24,7 @@ public static class RunChart
         var plotWidth = width - left - 4;
         var plotHeight = height - bottom - top;
         var slot = (double)plotWidth / ordered.Count;
-        var bar = Math.Max(2, slot * 0.7);
+        var bar = Math.Clamp(slot * 0.7, 2, 28);
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Components sent per run\">");
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - 4}\" y2=\"{height - bottom}\"/>");
