@@ -37,6 +37,9 @@ public sealed class TestApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>What the app logged as errors (the last few go into failure messages).</summary>
+    public ErrorLog Errors { get; private init; } = new();
+
     /// <summary>The provider API key every TestApp accepts (Api:Keys:0), made fresh for each test run.</summary>
     public static string ApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
@@ -96,6 +99,7 @@ public sealed class TestApp : IAsyncDisposable
             config[key] = value;
         }
 
+        var errors = new ErrorLog();
         // "Testing" behaves as production does (every required setting checked); a test may ask for Development (the demo).
         var environment = config.TryGetValue("Environment", out var env) && env is not null ? env : "Testing";
         var app = DevOpsProviderApp.Build(["--urls", baseUrl, "--environment", environment], builder =>
@@ -103,6 +107,7 @@ public sealed class TestApp : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.ClearProviders();
             builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+            builder.Logging.AddProvider(errors);
         }, services);
         mapExtra?.Invoke(app);
         try
@@ -115,7 +120,7 @@ public sealed class TestApp : IAsyncDisposable
             throw;
         }
 
-        return new TestApp(app, baseUrl, connectionString);
+        return new TestApp(app, baseUrl, connectionString) { Errors = errors };
     }
 
     public async ValueTask DisposeAsync()
