@@ -16,6 +16,9 @@ public static class Actions
         => ConnectJwt.Create(clientKey, sharedSecret, QueryStringHash.Compute("PUT", Path, "", ""), DateTimeOffset.UtcNow,
             TimeSpan.FromHours(1), new Dictionary<string, string> { ["sub"] = "557058:bench-user" });
 
+    /// <summary>Authenticated, then refused by the body check (400, "entity: required object is missing"): no database work.</summary>
+    public const string RefusedBody = """{"associatedWith":{"ati":"ati:cloud:jira:issue","id":"10001"}}""";
+
     /// <summary>Distinct notifications (component x issue), so the app's association writes are not all one row.</summary>
     public static IReadOnlyList<string> Bodies(string cloudId, int count = 1000)
         => [.. Enumerable.Range(0, count).Select(i =>

@@ -17,9 +17,12 @@ public static class ProcessCpu
             return 0;
         }
 
-        var total = Read(pid)?.Ticks ?? 0;
+        var own = Read(pid);
+        var total = own?.Ticks ?? 0;
         if (withChildren)
         {
+            // Children that already exited (PostgreSQL backends of closed connections) count in the parent's cutime/cstime.
+            total += own?.ReapedChildTicks ?? 0;
             foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
                 if (int.TryParse(Path.GetFileName(dir), out var child) && Read(child) is { Parent: var parent, Ticks: var ticks } && parent == pid)
@@ -46,7 +49,7 @@ public static class ProcessCpu
         }
     }
 
-    private static (int Parent, long Ticks)? Read(int pid)
+    private static (int Parent, long Ticks, long ReapedChildTicks)? Read(int pid)
     {
         string text;
         try
@@ -62,6 +65,7 @@ public static class ProcessCpu
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return (parent, ticks);
+        var reaped = long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+        return (parent, ticks, reaped);
     }
 }

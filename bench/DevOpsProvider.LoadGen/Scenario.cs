@@ -11,7 +11,8 @@ using Npgsql;
 namespace DevOpsProvider.LoadGen;
 
 /// <param name="Durable">PostgreSQL with fsync and synchronous commit on (production); else the throwaway settings.</param>
-public sealed record ScenarioOptions(int Connections, TimeSpan Warmup, TimeSpan Duration, int Rounds, bool Durable, IReadOnlyList<string> Targets, int InstallRounds);
+/// <param name="AppConnectionOptions">Appended to the app's connection string (e.g. "No Reset On Close=true;Max Auto Prepare=20").</param>
+public sealed record ScenarioOptions(int Connections, TimeSpan Warmup, TimeSpan Duration, int Rounds, bool Durable, IReadOnlyList<string> Targets, int InstallRounds, string? AppConnectionOptions = null);
 
 /// <summary>
 /// The whole side-by-side run: PostgreSQL, the Jira emulator, the app (Release, Production settings, its own process),
@@ -26,7 +27,8 @@ public static class Scenario
         var work = Path.Combine(Path.GetTempPath(), "devops-provider-bench", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
         Console.WriteLine($"# Action endpoint under load: {options.Connections} connections, {options.Warmup.TotalSeconds:F0} s warm-up, " +
-            $"{options.Duration.TotalSeconds:F0} s measured, {options.Rounds} round(s); PostgreSQL {(options.Durable ? "durable (fsync on)" : "throwaway (fsync off)")}; logs in {work}");
+            $"{options.Duration.TotalSeconds:F0} s measured, {options.Rounds} round(s); PostgreSQL {(options.Durable ? "durable (fsync on)" : "throwaway (fsync off)")}; " +
+            $"app connection options: {(string.IsNullOrEmpty(options.AppConnectionOptions) ? "(defaults)" : options.AppConnectionOptions)}; logs in {work}");
 
         using var postgres = LocalPostgres.Start(Path.Combine(work, "pg"), _ => { }, throwaway: !options.Durable);
         await postgres.EnsureDatabaseAsync("app");
@@ -43,7 +45,7 @@ public static class Scenario
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ASPNETCORE_URLS"] = appUrl,
-                ["ConnectionStrings__Postgres"] = postgres.ConnectionStringFor("app"),
+                ["ConnectionStrings__Postgres"] = postgres.ConnectionStringFor("app") + (string.IsNullOrEmpty(options.AppConnectionOptions) ? "" : ";" + options.AppConnectionOptions),
                 ["Connect__BaseUrl"] = appUrl,
                 ["Connect__InstallKeysBaseUrl"] = keys.BaseUrl,
                 ["Connect__AllowedHosts__0"] = "127.0.0.1",
@@ -55,14 +57,16 @@ public static class Scenario
         var site = await emulator.InstallAsync(appUrl + "/atlassian-connect.json");
         Console.WriteLine($"Installed {site.Name} (clientKey {site.ClientKey}) into the app through the signed install flow.");
 
-        var servers = new Dictionary<string, (ChildProcess Process, int Port)> { ["app"] = (app, appPort) };
+        // app-nodb: the same app and token with a body the endpoint refuses (400) before it reaches the database, which
+        // splits the app's cost into its HTTP/auth pipeline and the association write.
+        var servers = new Dictionary<string, (ChildProcess Process, int Port)> { ["app"] = (app, appPort), ["app-nodb"] = (app, appPort) };
         await using var bare = await StartBareAsync(root, site, work, servers, options.Targets);
         await using var peer = await StartPeerAsync(root, site, postgres, work, servers, options.Targets);
 
         var token = Actions.Token(site.ClientKey, site.SharedSecret);
         var bodies = Actions.Bodies(site.CloudId);
         var results = new Dictionary<string, List<LoadResult>>();
-        foreach (var target in options.Targets)
+        foreach (var target in options.Targets.Where(t => t != "app-nodb"))
         {
             await CheckAuthAsync(target, servers[target].Port, token, bodies[0]);
         }
@@ -76,7 +80,7 @@ public static class Scenario
                 var result = await LoadGenerator.RunAsync(
                     new LoadSpec(new IPEndPoint(IPAddress.Loopback, port), "PUT", Actions.Path,
                         [new("Authorization", "JWT " + token), new("Content-Type", "application/json")],
-                        bodies, options.Connections, options.Warmup, options.Duration),
+                        target == "app-nodb" ? [Actions.RefusedBody] : bodies, options.Connections, options.Warmup, options.Duration),
                     () => (ProcessCpu.Seconds(process.Id), ProcessCpu.Seconds(postmaster, withChildren: true)));
                 Console.WriteLine($"  {target,-5} {result.Describe()}");
                 (results.TryGetValue(target, out var list) ? list : results[target] = []).Add(result);
