@@ -30,9 +30,9 @@ dotnet bench/DevOpsProvider.Benchmarks/bin/Release/net10.0/DevOpsProvider.Benchm
 # 2. Catalog writes: 5000-component batch and 50,000-row CSV, 3 runs each: about 1 minute.
 $loadgen catalog --repeats 3 | tee "$out/catalog.txt"
 
-# 3-5. Action endpoint side by side (bare, app, app with a refused body, ACE peer), 32 connections, 2 rounds,
-#      then signed-install latency: about 3 minutes.
-$loadgen scenario --targets bare,app-nodb,app,peer --rounds 2 --connections 32 --warmup 5 --duration 10 | tee "$out/actions.txt"
+# 3-5. Action endpoint side by side (bare, app, app with a refused body, ACE peer), 32 connections, 3 rounds,
+#      then signed-install latency: about 4 minutes.
+$loadgen scenario --targets bare,app-nodb,app,peer --rounds 3 --connections 32 --warmup 4 --duration 8 | tee "$out/actions.txt"
 
 # The same app with Npgsql's per-close session reset off and statements auto-prepared (configuration only).
 $loadgen scenario --targets app-nodb,app --rounds 2 --connections 32 --warmup 5 --duration 10 --install-rounds 0 \
