@@ -118,6 +118,15 @@ public sealed class SitePageTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ComponentPage_ShowsItsStatusOnTheSite()
+    {
+        var page = await _browser.GetPageAsync("/catalog/component?id=c-000003");
+
+        Assert.Contains(_site.BaseUrl, page, StringComparison.Ordinal);
+        Assert.Contains("badge in-sync", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HangfireDashboard_NeedsTheOperator()
     {
         using var anonymous = await _jira.App.Client.GetAsync("hangfire");
