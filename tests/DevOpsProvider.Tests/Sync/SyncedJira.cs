@@ -70,7 +70,7 @@ public sealed class SyncedJira : IAsyncDisposable
             found = runs.FirstOrDefault(r => r.Outcome != "running" && match(r));
             return found is not null && runs.All(r => r.Outcome != "running")
                 && monitoring.EnqueuedCount("default") == 0 && monitoring.ProcessingCount() == 0;
-        }, $"a matching finished sync run of {site.ClientKey} and no work left", TimeSpan.FromSeconds(60));
+        }, $"a matching finished sync run of {site.ClientKey} and no work left (app errors: {App.Errors})", TimeSpan.FromSeconds(60));
         return found!;
     }
 
