@@ -53,10 +53,11 @@ public static class SyncSetup
 
     private static void AddHangfire(WebApplicationBuilder builder)
     {
-        builder.Services.AddHangfire(config => config
+        builder.Services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogBridge(sp.GetRequiredService<ILoggerFactory>())));
         // Registered after AddHangfire so it wins: each app (tests start several in one process) gets its own storage
         // instead of Hangfire's process-wide JobStorage.Current.
         builder.Services.AddSingleton(sp => new HangfireConnections(
