@@ -4,6 +4,8 @@ public static class ActionsSetup
 {
     public static WebApplicationBuilder AddActions(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<AssociationWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AssociationWriter>());
         builder.Services.AddSingleton<AssociationStore>();
         return builder;
     }

@@ -77,6 +77,7 @@ public static class DashboardSetup
         }
 
         DashboardAssets.Map(app);
+        app.MapHangfire();
         app.MapRazorPages();
         return app;
     }

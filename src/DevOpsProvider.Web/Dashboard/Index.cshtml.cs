@@ -1,14 +1,21 @@
-using DevOpsProvider.Web.Connect;
+using DevOpsProvider.Web.Catalog;
+using DevOpsProvider.Web.Sync;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace DevOpsProvider.Web.Dashboard;
 
-public sealed class IndexModel(TenantStore tenants, AppBaseUrl baseUrl) : PageModel
+public sealed class IndexModel(SyncStatus status, SyncRuns runs, ComponentStore catalog) : PageModel
 {
-    public IReadOnlyList<Tenant> Tenants { get; private set; } = [];
+    public IReadOnlyList<SiteSyncSummary> Sites { get; private set; } = [];
 
-    public string DescriptorUrl => baseUrl.Value + "/atlassian-connect.json";
+    public IReadOnlyList<SyncRunRecord> RecentRuns { get; private set; } = [];
+
+    public long CatalogSize { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
-        => Tenants = await tenants.ListAsync(cancellationToken);
+    {
+        Sites = await status.SitesAsync(cancellationToken);
+        RecentRuns = await runs.RecentAsync(100, cancellationToken);
+        CatalogSize = await catalog.CountAsync(cancellationToken);
+    }
 }

@@ -36,7 +36,19 @@ public static class DataSetup
         // Registered before every other hosted service so that it stops last, after the jobs that use the database.
         builder.Services.AddHostedService(sp => new DatabaseLifetime(sp, startupNotes));
         builder.Services.AddSingleton(new DatabaseConnection(connectionString));
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(_ =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            // Hot statements (token lookups, association writes) are prepared once per connection instead of parsed
+            // and planned on every call; an explicit setting in the connection string wins.
+            if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+                dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 3;
+            }
+
+            return dataSource.Build();
+        });
         return builder;
     }
 

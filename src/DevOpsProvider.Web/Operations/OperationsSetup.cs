@@ -5,6 +5,9 @@ public static class OperationsSetup
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
         builder.Services.AddOperationsHealth();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>() ?? new RetentionOptions());
+        builder.Services.AddSingleton<Retention>();
+        builder.Services.AddHostedService<Retention.Registration>();
         return builder;
     }
 

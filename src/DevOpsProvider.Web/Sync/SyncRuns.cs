@@ -67,6 +67,14 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource, TimeProvider time)
         return [.. await connection.QueryAsync<SyncRunRecord>(new CommandDefinition(sql, new { clientKey, limit }, cancellationToken: cancellationToken))];
     }
 
+    /// <summary>The newest runs of every site (the dashboard's overview).</summary>
+    public async Task<IReadOnlyList<SyncRunRecord>> RecentAsync(int limit, CancellationToken cancellationToken)
+    {
+        const string sql = $"SELECT {Columns} FROM sync_runs ORDER BY id DESC LIMIT @limit";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<SyncRunRecord>(new CommandDefinition(sql, new { limit }, cancellationToken: cancellationToken))];
+    }
+
     public async Task<SyncRunRecord?> GetAsync(long runId, CancellationToken cancellationToken)
     {
         const string sql = $"SELECT {Columns} FROM sync_runs WHERE id = @runId";

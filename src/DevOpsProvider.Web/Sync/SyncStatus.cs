@@ -46,6 +46,25 @@ public sealed class SyncStatus(NpgsqlDataSource dataSource, TenantStore tenants,
         return [.. await connection.QueryAsync<ComponentFailure>(new CommandDefinition(sql, new { clientKey, limit }, cancellationToken: cancellationToken))];
     }
 
+    /// <summary>Where one component stands on every site that receives its scope: in sync, pending or failed.</summary>
+    public async Task<IReadOnlyList<ComponentOnSite>> ComponentOnSitesAsync(string componentId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT t.client_key, t.base_url, t.state, tc.accepted_version, tc.failed_version, tc.failure_messages,
+                   CASE WHEN tc.accepted_version >= c.version THEN 'in-sync'
+                        WHEN tc.failed_version >= c.version THEN 'failed'
+                        ELSE 'pending' END AS status
+            FROM components c
+            JOIN tenant_scopes s ON s.scope = c.scope
+            JOIN tenants t ON t.client_key = s.client_key
+            LEFT JOIN tenant_components tc ON tc.client_key = t.client_key AND tc.component_id = c.id
+            WHERE c.id = @componentId AND c.deleted_at IS NULL
+            ORDER BY t.base_url
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<ComponentOnSite>(new CommandDefinition(sql, new { componentId }, cancellationToken: cancellationToken))];
+    }
+
     public Task<string> SyncAsync(string clientKey, bool full, CancellationToken cancellationToken)
         => triggers.SyncSiteAsync(clientKey, full, cancellationToken);
 
@@ -106,6 +125,24 @@ public sealed record SiteSyncSummary(
     IReadOnlyList<string> UnknownProjectKeys,
     SyncRunRecord? LastRun,
     SyncRunRecord? Running);
+
+/// <summary>One component on one site (Status: in-sync, pending or failed).</summary>
+public sealed class ComponentOnSite
+{
+    public required string ClientKey { get; init; }
+
+    public required string BaseUrl { get; init; }
+
+    public required string State { get; init; }
+
+    public long? AcceptedVersion { get; init; }
+
+    public long? FailedVersion { get; init; }
+
+    public string[]? FailureMessages { get; init; }
+
+    public required string Status { get; init; }
+}
 
 public sealed class ComponentFailure
 {

@@ -127,6 +127,19 @@ public sealed class ActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyConcurrentNotifications_AreAllCommitted()
+    {
+        // Group commit: changes arriving together are written together, and every one of them lands.
+        var calls = Enumerable.Range(0, 120).Select(i => _jira.Emulator.CallActionAsync(_site.ClientKey, "onEntityAssociated",
+            new ActionCallRequest("svc/payments api", null, i % 2 == 0 ? "issue" : "project", (20_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+        var results = await Task.WhenAll(calls);
+
+        Assert.All(results, r => Assert.Equal(200, r.Status));
+        Assert.Equal(120, (await AssociationsAsync(_site.ClientKey)).Count);
+    }
+
+    [Fact]
     public async Task AssociationsApi_WithoutApiKey_Returns401()
     {
         using var response = await _jira.App.Client.GetAsync($"api/v1/tenants/{_site.ClientKey}/associations");

@@ -9,18 +9,20 @@ using Microsoft.AspNetCore.Routing;
 
 namespace DevOpsProvider.Tests.Connect;
 
-/// <summary>The Connect JWT scheme on two test endpoints: one for servers, one marked for the browser.</summary>
-public sealed class IncomingJwtTests : IAsyncLifetime
+/// <summary>One app with two test endpoints (one for servers, one marked for the browser) and an installed site.</summary>
+public sealed class IncomingJwtFixture : IAsyncLifetime
 {
-    private InstallKeyServer _keys = null!;
-    private TestApp _app = null!;
-    private HandSignedJira _jira = null!;
+    public InstallKeyServer Keys { get; private set; } = null!;
+
+    public TestApp App { get; private set; } = null!;
+
+    public HandSignedJira Jira { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _keys = await InstallKeyServer.StartAsync();
-        _app = await TestApp.StartAsync(
-            new Dictionary<string, string?> { ["Connect:InstallKeysBaseUrl"] = _keys.BaseUrl },
+        Keys = await InstallKeyServer.StartAsync();
+        App = await TestApp.StartAsync(
+            new Dictionary<string, string?> { ["Connect:InstallKeysBaseUrl"] = Keys.BaseUrl },
             mapExtra: app =>
             {
                 app.MapPost("/test/server", (HttpContext c) => Results.Text(c.GetTenant().ClientKey))
@@ -28,15 +30,23 @@ public sealed class IncomingJwtTests : IAsyncLifetime
                 app.MapGet("/test/browser", [AllowContextQsh] (HttpContext c) => Results.Text(c.GetTenant().ClientKey))
                     .RequireAuthorization(ConnectSetup.JiraPolicy);
             });
-        _jira = new HandSignedJira(_app, _keys);
-        await _jira.InstallAsync();
+        Jira = new HandSignedJira(App, Keys);
+        await Jira.InstallAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _keys.DisposeAsync();
+        await App.DisposeAsync();
+        await Keys.DisposeAsync();
     }
+}
+
+/// <summary>The Connect JWT scheme on two test endpoints: one for servers, one marked for the browser.</summary>
+public sealed class IncomingJwtTests(IncomingJwtFixture fixture) : IClassFixture<IncomingJwtFixture>
+{
+    private readonly InstallKeyServer _keys = fixture.Keys;
+    private readonly TestApp _app = fixture.App;
+    private readonly HandSignedJira _jira = fixture.Jira;
 
     [Fact]
     public async Task ValidToken_IsAcceptedAndNamesTheTenant()
@@ -126,14 +136,17 @@ public sealed class IncomingJwtTests : IAsyncLifetime
     [Fact]
     public async Task DisabledSite_IsStillAuthenticated_UninstalledIsNot()
     {
-        (await _jira.SendHs256Async("disabled")).Dispose();
-        using (var whileDisabled = await SendAsync(HttpMethod.Post, "/test/server", JiraTokens.Hs256(_jira.ClientKey, _jira.SharedSecret, "POST", "/test/server")))
+        // A site of its own: the shared one stays installed for the other tests.
+        var site = new HandSignedJira(_app, _keys);
+        await site.InstallAsync();
+        (await site.SendHs256Async("disabled")).Dispose();
+        using (var whileDisabled = await SendAsync(HttpMethod.Post, "/test/server", JiraTokens.Hs256(site.ClientKey, site.SharedSecret, "POST", "/test/server")))
         {
             Assert.Equal(HttpStatusCode.OK, whileDisabled.StatusCode);
         }
 
-        (await _jira.SendSignedAsync("uninstalled")).Dispose();
-        using var afterUninstall = await SendAsync(HttpMethod.Post, "/test/server", JiraTokens.Hs256(_jira.ClientKey, _jira.SharedSecret, "POST", "/test/server"));
+        (await site.SendSignedAsync("uninstalled")).Dispose();
+        using var afterUninstall = await SendAsync(HttpMethod.Post, "/test/server", JiraTokens.Hs256(site.ClientKey, site.SharedSecret, "POST", "/test/server"));
         Assert.Equal(HttpStatusCode.Unauthorized, afterUninstall.StatusCode);
     }
 

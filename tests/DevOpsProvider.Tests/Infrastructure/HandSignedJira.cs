@@ -53,7 +53,7 @@ public sealed class HandSignedJira(TestApp app, InstallKeyServer keys)
         using var response = await SendSignedAsync("installed");
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"install failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"install failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()} {app.Errors}");
         }
     }
 

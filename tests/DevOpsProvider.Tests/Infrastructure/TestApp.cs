@@ -37,6 +37,9 @@ public sealed class TestApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>What the app logged as errors (the last few go into failure messages).</summary>
+    public ErrorLog Errors { get; private init; } = new();
+
     /// <summary>The provider API key every TestApp accepts (Api:Keys:0), made fresh for each test run.</summary>
     public static string ApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
@@ -98,11 +101,15 @@ public sealed class TestApp : IAsyncDisposable
             config[key] = value;
         }
 
-        var app = DevOpsProviderApp.Build(["--urls", baseUrl, "--environment", "Testing"], builder =>
+        var errors = new ErrorLog();
+        // "Testing" behaves as production does (every required setting checked); a test may ask for Development (the demo).
+        var environment = config.TryGetValue("Environment", out var env) && env is not null ? env : "Testing";
+        var app = DevOpsProviderApp.Build(["--urls", baseUrl, "--environment", environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.ClearProviders();
             builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+            builder.Logging.AddProvider(errors);
         }, services);
         mapExtra?.Invoke(app);
         try
@@ -115,7 +122,7 @@ public sealed class TestApp : IAsyncDisposable
             throw;
         }
 
-        return new TestApp(app, baseUrl, connectionString);
+        return new TestApp(app, baseUrl, connectionString) { Errors = errors };
     }
 
     public async ValueTask DisposeAsync()
@@ -123,5 +130,8 @@ public sealed class TestApp : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        // Connections the test opened itself (snapshots, checks) sit in the global pool of this connection string.
+        using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        Npgsql.NpgsqlConnection.ClearPool(connection);
     }
 }

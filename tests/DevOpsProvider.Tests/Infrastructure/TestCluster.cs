@@ -22,7 +22,8 @@ public static class TestCluster
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
         await create.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, MaxPoolSize = 20 }.ConnectionString;
+        // Idle connections close soon: a run starts hundreds of apps, each with pools of its own.
+        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, MaxPoolSize = 20, ConnectionIdleLifetime = 5, ConnectionPruningInterval = 1 }.ConnectionString;
     }
 
     /// <summary>The throwaway cluster, when this run started one (tests that stop and start the server need it).</summary>

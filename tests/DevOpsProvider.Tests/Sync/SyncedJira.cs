@@ -75,7 +75,7 @@ public sealed class SyncedJira : IAsyncDisposable
                 var busy = await connection.ExecuteScalarAsync<long>(busyJobs);
                 state = $"runs: [{string.Join(", ", runs.Select(r => $"{r.Trigger} {r.Outcome}"))}], busy jobs: {busy}";
                 return found is not null && runs.All(r => r.Outcome != "running") && busy == 0;
-            }, $"a matching finished sync run of {site.ClientKey} and no work left", TimeSpan.FromSeconds(120));
+            }, $"a matching finished sync run of {site.ClientKey} and no work left (app errors: {App.Errors})", TimeSpan.FromSeconds(120));
         }
         catch (TimeoutException ex)
         {
