@@ -25,10 +25,24 @@ public sealed class SiteFlagStore(NpgsqlDataSource dataSource, TimeProvider time
 
     public async Task<SiteFlags?> GetAsync(string clientKey, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT attention_reason, full_requested_at FROM tenant_sync WHERE client_key = @clientKey";
+        const string sql = """
+            SELECT attention_reason, full_requested_at, planned_through, plan_epoch,
+                   (SELECT last_version FROM catalog_clock) AS catalog_version
+            FROM tenant_sync WHERE client_key = @clientKey
+            """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<SiteFlags>(new CommandDefinition(sql, new { clientKey }, cancellationToken: cancellationToken));
     }
+
+    /// <summary>The site must be planned from scratch at its next run (its scopes or its state changed).</summary>
+    public Task ReplanAsync(string clientKey, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET planned_through = 0, plan_epoch = plan_epoch + 1 WHERE client_key = @clientKey",
+            new { clientKey }, cancellationToken);
+
+    /// <summary>A run handled every version up to <paramref name="version"/>; ignored when the site was replanned meanwhile.</summary>
+    public Task AdvancePlannedAsync(string clientKey, long version, long epoch, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET planned_through = @version WHERE client_key = @clientKey AND plan_epoch = @epoch",
+            new { clientKey, version, epoch }, cancellationToken);
 
     public Task MarkAttentionAsync(string clientKey, string reason, CancellationToken cancellationToken)
         => ExecuteAsync("UPDATE tenant_sync SET attention_reason = @reason, attention_at = @now WHERE client_key = @clientKey",
@@ -92,4 +106,11 @@ public sealed class SiteFlags
     public string? AttentionReason { get; init; }
 
     public DateTime? FullRequestedAt { get; init; }
+
+    public long PlannedThrough { get; init; }
+
+    public long PlanEpoch { get; init; }
+
+    /// <summary>The catalog's last committed version when the flags were read: catalog writes commit in version order.</summary>
+    public long CatalogVersion { get; init; }
 }

@@ -57,6 +57,7 @@ public sealed class SiteScopes(
             await transaction.CommitAsync(cancellationToken);
         }
 
+        await flags.ReplanAsync(clientKey, cancellationToken);
         triggers.Enqueue(clientKey, SyncTriggers.Scopes);
         return await GetAsync(clientKey, cancellationToken);
     }

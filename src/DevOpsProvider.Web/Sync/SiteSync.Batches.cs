@@ -19,17 +19,19 @@ public sealed partial class SiteSync
         return properties;
     }
 
-    private async Task DeleteGoneAsync(Tenant tenant, long runId, RunProgress progress, CancellationToken cancellationToken)
+    private async Task DeleteGoneAsync(Tenant tenant, RunPlan plan, long runId, RunProgress progress, CancellationToken cancellationToken)
     {
-        // A scope taken away from the site goes in one request instead of one per component.
-        foreach (var scope in await planner.UnassignedScopesAsync(tenant.ClientKey, cancellationToken))
+        // A scope taken away from the site goes in one request instead of one per component. Taking one away replans
+        // the site, so only a run from scratch needs to look.
+        var unassigned = plan.Since == 0 ? await planner.UnassignedScopesAsync(tenant.ClientKey, cancellationToken) : [];
+        foreach (var scope in unassigned)
         {
             await jira.DeleteByPropertiesAsync(tenant, OurProperties(scope), progress.Counters, cancellationToken);
             progress.Add(deleted: await state.ForgetScopeAsync(tenant.ClientKey, scope, cancellationToken));
         }
 
         var confirmed = new List<string>(ForgetChunk);
-        foreach (var gone in await planner.GoneAsync(tenant.ClientKey, cancellationToken))
+        foreach (var gone in await planner.GoneAsync(tenant.ClientKey, plan.Since, cancellationToken))
         {
             if (gone.InJira)
             {
@@ -51,10 +53,10 @@ public sealed partial class SiteSync
         }
     }
 
-    private async Task SendDueAsync(Tenant tenant, bool full, long runId, RunProgress progress, CancellationToken cancellationToken)
+    private async Task SendDueAsync(Tenant tenant, RunPlan plan, long runId, RunProgress progress, CancellationToken cancellationToken)
     {
         using var batch = NewBatch(options.Value.MaxBatchBytes);
-        await foreach (var component in planner.DueAsync(tenant.ClientKey, full, cancellationToken))
+        await foreach (var component in planner.DueAsync(tenant.ClientKey, plan.Full, plan.Since, cancellationToken))
         {
             // One batch holds one scope: the scope is a property of the whole submission.
             if (batch.Count > 0 && string.Equals(batch.Scope, component.Scope, StringComparison.Ordinal) && batch.TryAdd(component))

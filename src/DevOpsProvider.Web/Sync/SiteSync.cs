@@ -69,14 +69,17 @@ public sealed partial class SiteSync(
         }
 
         var full = siteFlags?.FullRequestedAt is not null;
-        var (due, gone) = await planner.CountAsync(clientKey, full, cancellationToken);
+        // Read before planning: every version up to it is committed, so the run covers it all (or the watermark stays).
+        var plan = new RunPlan(full, full ? 0 : siteFlags?.PlannedThrough ?? 0, siteFlags?.CatalogVersion ?? 0);
+        var (due, gone) = await planner.CountAsync(clientKey, full, plan.Since, cancellationToken);
         var runId = await runs.StartAsync(clientKey, trigger, full, due + gone, cancellationToken);
         var progress = new RunProgress();
         var keep = options.Value.RunHistoryPerSite;
         try
         {
-            await DeleteGoneAsync(tenant, runId, progress, cancellationToken);
-            await SendDueAsync(tenant, full, runId, progress, cancellationToken);
+            await DeleteGoneAsync(tenant, plan, runId, progress, cancellationToken);
+            await SendDueAsync(tenant, plan, runId, progress, cancellationToken);
+            await flags.AdvancePlannedAsync(clientKey, plan.CatalogVersion, siteFlags?.PlanEpoch ?? 0, cancellationToken);
             if (full)
             {
                 await flags.ClearFullAsync(clientKey, siteFlags!.FullRequestedAt!.Value, cancellationToken);
@@ -118,6 +121,9 @@ public sealed partial class SiteSync(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync run of site {ClientKey} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string clientKey);
 }
+
+/// <summary>What a run covers: everything (full), or what changed after the site's watermark Since, up to CatalogVersion.</summary>
+public sealed record RunPlan(bool Full, long Since, long CatalogVersion);
 
 /// <summary>How a run ended. Status is one of the sync_runs outcomes, or "skipped" when no run was started.</summary>
 public sealed record SyncOutcome(string Status, string? Detail, long? RunId)

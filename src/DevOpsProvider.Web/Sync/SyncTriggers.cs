@@ -30,6 +30,7 @@ public sealed class SyncTriggers(
         await flags.EnsureAsync(tenant.ClientKey, cancellationToken);
         await flags.ClearAttentionAsync(tenant.ClientKey, cancellationToken);
         await flags.RequestFullAsync(tenant.ClientKey, cancellationToken);
+        await flags.ReplanAsync(tenant.ClientKey, cancellationToken);
         Enqueue(tenant.ClientKey, Install);
     }
 
@@ -40,6 +41,8 @@ public sealed class SyncTriggers(
         {
             await flags.EnsureAsync(clientKey, cancellationToken);
             await flags.ClearAttentionAsync(clientKey, cancellationToken);
+            // While disabled, tombstones it held may have been purged: look at everything once.
+            await flags.ReplanAsync(clientKey, cancellationToken);
             Enqueue(clientKey, Enabled);
         }
     }

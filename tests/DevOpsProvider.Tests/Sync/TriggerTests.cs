@@ -43,6 +43,24 @@ public sealed class TriggerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteWhileASiteIsDisabled_TombstoneIsPurged_AndTheSiteGetsTheDeleteWhenEnabled()
+    {
+        await _jira.SeedAsync(5);
+        var disabled = await _jira.InstallAndWaitAsync();
+        var active = await _jira.InstallAndWaitAsync();
+        await _jira.Emulator.DisableAsync(disabled.ClientKey);
+
+        await _jira.App.Get<ComponentStore>().DeleteAsync("c-000002");
+        await _jira.WaitForRunAsync(active, r => r.Trigger == SyncTriggers.CatalogChange);
+        Assert.Null(await _jira.App.Get<ComponentStore>().FindIncludingDeletedAsync("c-000002"));
+        Assert.NotNull(disabled.GetComponent("c-000002"));
+
+        await _jira.Emulator.EnableAsync(disabled.ClientKey);
+        await _jira.WaitForRunAsync(disabled, r => r.Trigger == SyncTriggers.Enabled);
+        await _jira.AssertHoldsCatalogAsync(disabled);
+    }
+
+    [Fact]
     public async Task CatalogBurst_IsSyncedByOneDebouncedRun()
     {
         var site = await _jira.InstallAndWaitAsync();
