@@ -13,6 +13,8 @@ public sealed class HangfireConnections(string connectionString, int workers) : 
         new NpgsqlConnectionStringBuilder(connectionString)
         {
             MaxPoolSize = workers + 6,
+            // Idle connections go back to the server soon: several instances (or test apps) share its max_connections.
+            ConnectionIdleLifetime = 15,
             ApplicationName = "devops-provider-hangfire",
         }.ConnectionString).Build();
 

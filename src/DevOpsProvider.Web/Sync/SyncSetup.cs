@@ -2,6 +2,7 @@ using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Connect;
 using DevOpsProvider.Web.Data;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Options;
 
@@ -69,9 +70,8 @@ public static class SyncSetup
             {
                 SchemaName = HangfireSchema,
                 PrepareSchemaIfNecessary = true,
+                // Short polls rather than LISTEN/NOTIFY long polling, which keeps a connection per idle worker open.
                 QueuePollInterval = sync.QueuePollInterval,
-                // LISTEN/NOTIFY: an enqueued run starts at once instead of at the next poll.
-                EnableLongPolling = true,
             };
             return new PostgreSqlStorage(sp.GetRequiredService<HangfireConnections>(), storageOptions);
         });
@@ -85,6 +85,9 @@ public static class SyncSetup
                 // Debounced runs are delayed jobs of a few seconds: look for due ones every second.
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
                 server.ShutdownTimeout = TimeSpan.FromSeconds(10);
+                // This app's container builds the jobs, not Hangfire's process-wide JobActivator.Current (which the
+                // last app built in the process would own: tests and benchmarks run several).
+                server.Activator = new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
             });
         }
     }

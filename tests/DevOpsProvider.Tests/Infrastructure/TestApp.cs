@@ -93,6 +93,8 @@ public sealed class TestApp : IAsyncDisposable
             ["Admin:PasswordHash"] = AdminPasswordHash,
             ["Connect:SecretEncryptionKey"] = SecretEncryptionKey,
             ["Api:Keys:0"] = ApiKey,
+            // Each Hangfire worker holds database connections; many test apps share one server's max_connections.
+            ["Sync:Workers"] = "1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -27,8 +27,8 @@ public sealed class FaultTests : IAsyncLifetime
     [InlineData(FaultKind.Slow)]
     public async Task TransientFault_RunRetriesAndCompletesWithNothingLost(FaultKind kind)
     {
-        // Slow answers take longer than the attempt timeout (Sync:RequestTimeout 1.5 s): abandoned and retried.
-        _site.Faults.FailNext(2, kind, retryAfter: TimeSpan.FromSeconds(1), delay: TimeSpan.FromSeconds(4));
+        // Slow answers take longer than the attempt timeout (Sync:RequestTimeout 3 s): abandoned and retried.
+        _site.Faults.FailNext(2, kind, retryAfter: TimeSpan.FromSeconds(1), delay: TimeSpan.FromSeconds(6));
 
         var outcome = await _jira.RunAsync(_site);
 

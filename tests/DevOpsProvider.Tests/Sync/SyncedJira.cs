@@ -3,7 +3,6 @@ using DevOpsProvider.JiraEmulator;
 using DevOpsProvider.Tests.Infrastructure;
 using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Sync;
-using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -29,7 +28,7 @@ public sealed class SyncedJira : IAsyncDisposable
         {
             ["Sync:RetryBaseDelay"] = "00:00:00.050",
             ["Sync:MaxRetryDelay"] = "00:00:02",
-            ["Sync:RequestTimeout"] = "00:00:01.500",
+            ["Sync:RequestTimeout"] = "00:00:03",
             ["Sync:DebounceSeconds"] = "3600",
             ["Sync:Interval"] = "1.00:00:00",
             ["Sync:Workers"] = "2",
@@ -62,15 +61,27 @@ public sealed class SyncedJira : IAsyncDisposable
     /// <summary>Waits until a finished run matches and the site is idle; returns the newest match.</summary>
     public async Task<SyncRunRecord> WaitForRunAsync(EmulatorSite site, Func<SyncRunRecord, bool> match)
     {
-        var monitoring = App.Get<JobStorage>().GetMonitoringApi();
+        // Jobs waiting, fetched or running (a fetched job stays 'Enqueued' until its worker marks it 'Processing').
+        const string busyJobs = "SELECT count(*) FROM hangfire.job WHERE statename NOT IN ('Succeeded', 'Failed', 'Deleted', 'Scheduled')";
         SyncRunRecord? found = null;
-        await Wait.UntilAsync(async () =>
+        var state = "";
+        try
         {
-            var runs = await App.Get<SyncRuns>().ListAsync(site.ClientKey, 100, default);
-            found = runs.FirstOrDefault(r => r.Outcome != "running" && match(r));
-            return found is not null && runs.All(r => r.Outcome != "running")
-                && monitoring.EnqueuedCount("default") == 0 && monitoring.ProcessingCount() == 0;
-        }, $"a matching finished sync run of {site.ClientKey} and no work left (app errors: {App.Errors})", TimeSpan.FromSeconds(60));
+            await Wait.UntilAsync(async () =>
+            {
+                var runs = await App.Get<SyncRuns>().ListAsync(site.ClientKey, 100, default);
+                found = runs.FirstOrDefault(r => r.Outcome != "running" && match(r));
+                await using var connection = new NpgsqlConnection(App.ConnectionString);
+                var busy = await connection.ExecuteScalarAsync<long>(busyJobs);
+                state = $"runs: [{string.Join(", ", runs.Select(r => $"{r.Trigger} {r.Outcome}"))}], busy jobs: {busy}";
+                return found is not null && runs.All(r => r.Outcome != "running") && busy == 0;
+            }, $"a matching finished sync run of {site.ClientKey} and no work left (app errors: {App.Errors})", TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} ({state})", ex);
+        }
+
         return found!;
     }
 

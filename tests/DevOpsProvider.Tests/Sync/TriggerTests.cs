@@ -12,8 +12,8 @@ public sealed class TriggerTests : IAsyncLifetime
 {
     private SyncedJira _jira = null!;
 
-    // Catalog changes start runs here, one second after the first change of a burst.
-    public async Task InitializeAsync() => _jira = await SyncedJira.StartAsync(new Dictionary<string, string?> { ["Sync:DebounceSeconds"] = "1" });
+    // Catalog changes start runs here, two seconds after the first change of a burst.
+    public async Task InitializeAsync() => _jira = await SyncedJira.StartAsync(new Dictionary<string, string?> { ["Sync:DebounceSeconds"] = "2" });
 
     public async Task DisposeAsync() => await _jira.DisposeAsync();
 
@@ -48,10 +48,8 @@ public sealed class TriggerTests : IAsyncLifetime
         var site = await _jira.InstallAndWaitAsync();
         var store = _jira.App.Get<ComponentStore>();
 
-        for (var i = 0; i < 5; i++)
-        {
-            await store.UpsertAsync(SyncedJira.Component($"burst-{i}"));
-        }
+        // Five separate writes at once: five change notifications within the debounce window.
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => store.UpsertAsync(SyncedJira.Component($"burst-{i}"))));
 
         var run = await _jira.WaitForRunAsync(site, r => r.Trigger == SyncTriggers.CatalogChange);
         Assert.Equal(5, run.Accepted);
