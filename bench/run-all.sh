@@ -17,7 +17,7 @@ mkdir -p "$out"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
 
-for project in bench/DevOpsProvider.Benchmarks bench/DevOpsProvider.BareEndpoint bench/DevOpsProvider.LoadGen; do
+for project in bench/DevOpsProvider.Benchmarks bench/DevOpsProvider.BareEndpoint bench/DevOpsProvider.LoadGen bench/DevOpsProvider.SyncBench; do
   dotnet build -c Release --nologo -v quiet "$project"
 done
 (cd bench/peer-ace && npm ci --no-audit --no-fund --loglevel=error)
@@ -40,5 +40,9 @@ $loadgen scenario --targets app-nodb,app --rounds 2 --connections 32 --warmup 5 
 
 # The app on a durable PostgreSQL (fsync and synchronous commit on, as in production).
 $loadgen scenario --targets app --rounds 1 --connections 32 --warmup 5 --duration 10 --install-rounds 0 --durable | tee "$out/actions-durable.txt"
+
+# 6. End-to-end sync against the emulator, the app in its own process: 10,000 and 100,000 components to one site
+#    (full, 1% delta, unchanged), then 20 sites of 5,000: about 2 minutes.
+dotnet bench/DevOpsProvider.SyncBench/bin/Release/net10.0/DevOpsProvider.SyncBench.dll 10000 100000 20x5000 | tee "$out/sync.txt"
 
 echo "Results in $out"

@@ -1,39 +1,38 @@
-using System.Diagnostics;
 using System.Globalization;
 using DevOpsProvider.SyncBench;
 
-// Full and delta sync of N components to one emulator site, app and emulator in this process.
-// Usage: dotnet run -c Release --project bench/DevOpsProvider.SyncBench [-- 10000 100000]
-var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000];
-var rows = new List<BenchRow>();
+// Full and delta sync against the emulator, the app in its own process (one per scenario).
+// Usage: dotnet run -c Release --project bench/DevOpsProvider.SyncBench [-- 10000 100000 20x5000]
+//   N       one site, N components: full sync, 1% delta, unchanged
+//   SxN     S sites, one catalog of N components, synced at once
+var plan = args.Length > 0 ? args : ["10000", "100000", "20x5000"];
+var scenarios = new List<Scenario>();
 await using (var bench = await SyncBench.StartAsync())
 {
-    foreach (var size in sizes)
+    foreach (var item in plan)
     {
-        rows.AddRange(await bench.RunSizeAsync(size));
+        var parts = item.Split('x');
+        scenarios.Add(parts.Length == 2
+            ? await bench.RunManySitesAsync(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture))
+            : await bench.RunOneSiteAsync(int.Parse(item, CultureInfo.InvariantCulture)));
     }
 }
 
 Console.WriteLine();
-Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; app, emulator and PostgreSQL client in one process.");
-Console.WriteLine($"Peak working set of the process (VmHWM, app + emulator holding every component): {ProcessStats.PeakWorkingSetMiB():F0} MiB");
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; the app in a child process, emulator and PostgreSQL outside it.");
+Console.WriteLine("Wall: first run start to last run end, from the app's run records. CPU: the app process only (user + system).");
 Console.WriteLine();
-Console.WriteLine("| scenario | components | wall (s) | components/s | requests (minimum) | bytes sent | CPU (s) | CPU ms / 1,000 | wall ms / 1,000 |");
+Console.WriteLine("| scenario | components | wall (s) | components/s | requests (minimum) | bytes sent | app CPU (s) | CPU ms / 1,000 | wall ms / 1,000 |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-foreach (var row in rows)
+foreach (var row in scenarios.SelectMany(s => s.Rows))
 {
     Console.WriteLine(row.ToMarkdown());
 }
 
-/// <summary>Process-wide figures from the kernel and the runtime.</summary>
-internal static class ProcessStats
+Console.WriteLine();
+Console.WriteLine("| app process | peak working set (VmHWM, MiB) |");
+Console.WriteLine("|---|---:|");
+foreach (var scenario in scenarios)
 {
-    public static double PeakWorkingSetMiB()
-    {
-        // VmHWM: the resident set's high-water mark, in kB.
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-    }
-
-    public static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {scenario.Name} | {scenario.PeakWorkingSetMiB:F0} |"));
 }

@@ -1,27 +1,33 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using DevOpsProvider.JiraEmulator;
-using DevOpsProvider.Web;
+using DevOpsProvider.LoadGen;
 using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Data;
-using DevOpsProvider.Web.Sync;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace DevOpsProvider.SyncBench;
 
-public sealed record BenchRow(string Scenario, int Components, TimeSpan Wall, TimeSpan Cpu, int Requests, int MinimumRequests, long Bytes)
+/// <summary>One measured step: what the app did (from its run records) and what it cost the app's process.</summary>
+public sealed record BenchRow(string Scenario, int Components, TimeSpan Wall, double CpuSeconds, int Requests, int MinimumRequests, long Bytes)
 {
     public string ToMarkdown()
     {
         var perThousand = Components == 0 ? 0 : 1000.0 / Components;
         var rate = Wall.TotalSeconds > 0 ? Components / Wall.TotalSeconds : 0;
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Scenario} | {Components:N0} | {Wall.TotalSeconds:F3} | {rate:N0} | {Requests} ({MinimumRequests}) | {Bytes:N0} | {Cpu.TotalSeconds:F2} | {Cpu.TotalMilliseconds * perThousand:F1} | {Wall.TotalMilliseconds * perThousand:F1} |");
+            $"| {Scenario} | {Components:N0} | {Wall.TotalSeconds:F3} | {rate:N0} | {Requests} ({MinimumRequests}) | {Bytes:N0} | {CpuSeconds:F2} | {CpuSeconds * 1000 * perThousand:F1} | {Wall.TotalMilliseconds * perThousand:F1} |");
     }
 }
 
-/// <summary>A throwaway PostgreSQL cluster, the emulator and the app, started once; one database and site per size.</summary>
+/// <summary>
+/// A throwaway PostgreSQL cluster and the emulator in this (driver) process; the app in a child process of its own,
+/// started as in production (its built DLL, settings from the environment), one per scenario. So the app's CPU time
+/// and peak working set are its own: the emulator holding every component and the seeding are not in them.
+/// </summary>
 public sealed class SyncBench : IAsyncDisposable
 {
     private readonly string _directory;
@@ -43,130 +49,101 @@ public sealed class SyncBench : IAsyncDisposable
         return new SyncBench(directory, postgres, emulator);
     }
 
-    public async Task<IReadOnlyList<BenchRow>> RunSizeAsync(int size)
+    /// <summary>Full sync of <paramref name="size"/> components to one site, then a 1% delta, then an unchanged run.</summary>
+    public async Task<Scenario> RunOneSiteAsync(int size)
     {
-        var database = $"bench_{size}";
-        await _postgres.EnsureDatabaseAsync(database);
-        var app = await StartAppAsync(_postgres.ConnectionStringFor(database));
-        try
+        await using var app = await StartAppAsync($"bench_{size}");
+        var site = (await app.InstallAsync(_emulator, 1))[0];
+        await app.SeedAsync(size, "Service");
+        var rows = new List<BenchRow> { await MeasureAsync(app, [site], $"full sync {size:N0}", size, full: false) };
+        if (site.Components.Count != size)
         {
-            var site = await _emulator.InstallAsync(app.Urls.First() + "/atlassian-connect.json");
-            var job = app.Services.GetRequiredService<SyncJob>();
-            await WaitIdleAsync(app, site.ClientKey);
-            Console.WriteLine($"Seeding {size:N0} components...");
-            await SeedAsync(app.Services.GetRequiredService<ComponentStore>(), size, "Service");
-
-            var rows = new List<BenchRow>
-            {
-                await MeasureAsync(app, job, site, $"full sync {size:N0}", size),
-            };
-            if (site.Components.Count != size)
-            {
-                throw new InvalidOperationException($"the site holds {site.Components.Count} components, expected {size}");
-            }
-
-            var changed = Math.Max(1, size / 100);
-            await SeedAsync(app.Services.GetRequiredService<ComponentStore>(), changed, "Application");
-            rows.Add(await MeasureAsync(app, job, site, $"delta 1% of {size:N0}", changed));
-            rows.Add(await MeasureAsync(app, job, site, $"unchanged {size:N0}", 0));
-            return rows;
+            throw new InvalidOperationException($"the site holds {site.Components.Count} components, expected {size}");
         }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+
+        var changed = Math.Max(1, size / 100);
+        await app.SeedAsync(changed, "Application");
+        rows.Add(await MeasureAsync(app, [site], $"delta 1% of {size:N0}", changed, full: false));
+        rows.Add(await MeasureAsync(app, [site], $"unchanged {size:N0}", 0, full: false));
+        return new Scenario($"one site, {size:N0}", rows, app.PeakWorkingSetMiB);
     }
 
-    private async Task<BenchRow> MeasureAsync(WebApplication app, SyncJob job, EmulatorSite site, string scenario, int expected)
+    /// <summary>Full sync of one catalog of <paramref name="size"/> components to <paramref name="sites"/> sites at once.</summary>
+    public async Task<Scenario> RunManySitesAsync(int sites, int size)
     {
-        GC.Collect();
+        await using var app = await StartAppAsync($"bench_{sites}x{size}");
+        var installed = await app.InstallAsync(_emulator, sites);
+        await app.SeedAsync(size, "Service");
+        var rows = new List<BenchRow> { await MeasureAsync(app, installed, $"full sync {sites} sites x {size:N0}", sites * size, full: false) };
+        if (installed.FirstOrDefault(s => s.Components.Count != size) is { } short_)
+        {
+            throw new InvalidOperationException($"a site holds {short_.Components.Count} components, expected {size}");
+        }
+
+        return new Scenario($"{sites} sites, {size:N0} each", rows, app.PeakWorkingSetMiB);
+    }
+
+    private async Task<BenchRow> MeasureAsync(AppProcess app, IReadOnlyList<EmulatorSite> sites, string scenario, int expected, bool full)
+    {
         var requestsBefore = _emulator.Requests.Count;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var wall = Stopwatch.StartNew();
-        var outcome = await job.RunSiteAsync(site.ClientKey, "benchmark", CancellationToken.None);
-        wall.Stop();
-        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        if (outcome.Status != SyncOutcome.Succeeded)
-        {
-            throw new InvalidOperationException($"{scenario}: the run ended {outcome.Status}: {outcome.Detail}");
-        }
-
-        var run = (await app.Services.GetRequiredService<SyncRuns>().GetAsync(outcome.RunId!.Value, CancellationToken.None))!;
+        var runs = await app.MeasureRunsAsync(sites.Select(s => s.ClientKey).ToList(), full);
         var requests = _emulator.Requests.Count - requestsBefore;
-        Console.WriteLine($"{scenario}: {wall.Elapsed.TotalSeconds:F3} s, {run.Sent} sent, {requests} requests");
-        return new BenchRow(scenario, expected, wall.Elapsed, cpuUsed, requests, (expected + 999) / 1000, run.BytesSent);
-    }
-
-    /// <summary>Creates (or changes: a new componentType) the first <paramref name="count"/> components, 5,000 a write.</summary>
-    private static async Task SeedAsync(ComponentStore store, int count, string componentType)
-    {
-        for (var start = 0; start < count; start += 5000)
+        var failed = runs.Runs.FirstOrDefault(r => r.Outcome != "succeeded");
+        if (failed is not null)
         {
-            var chunk = Enumerable.Range(start, Math.Min(5000, count - start)).Select(i => new CatalogComponent
-            {
-                Id = $"svc-{i:D7}",
-                Name = $"Service {i}",
-                ProviderName = "Benchmark",
-                Description = $"Component {i} of the benchmark catalog: a **Markdown** description of typical length for a service.",
-                Url = $"https://components.example.com/services/{i}",
-                AvatarUrl = "https://components.example.com/avatar.png",
-                Tier = "Tier " + ((i % 4) + 1).ToString(CultureInfo.InvariantCulture),
-                ComponentType = componentType,
-                LastUpdated = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(i),
-            }).ToList();
-            await store.UpsertManyAsync(chunk);
-        }
-    }
-
-    private static async Task WaitIdleAsync(WebApplication app, string clientKey)
-    {
-        var runs = app.Services.GetRequiredService<SyncRuns>();
-        for (var i = 0; i < 600; i++)
-        {
-            var list = await runs.ListAsync(clientKey, 10, CancellationToken.None);
-            if (list.Count > 0 && list.All(r => r.Outcome != "running"))
-            {
-                return;
-            }
-
-            await Task.Delay(100);
+            throw new InvalidOperationException($"{scenario}: a run ended {failed.Outcome}: {failed.Error}");
         }
 
-        throw new TimeoutException("the install's sync run did not finish");
+        var sent = runs.Runs.Sum(r => r.Sent);
+        Console.WriteLine($"{scenario}: {runs.Wall.TotalSeconds:F3} s, {sent} sent, {requests} requests, app CPU {runs.CpuSeconds:F2} s");
+        var minimum = sites.Count * ((expected / sites.Count + 999) / 1000);
+        return new BenchRow(scenario, expected, runs.Wall, runs.CpuSeconds, requests, minimum, runs.Runs.Sum(r => r.BytesSent));
     }
 
-    private async Task<WebApplication> StartAppAsync(string connectionString)
+    private async Task<AppProcess> StartAppAsync(string database)
     {
-        var port = FreePort();
+        await _postgres.EnsureDatabaseAsync(database);
+        var apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        var port = Ports.Free();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var settings = new Dictionary<string, string?>
+        var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 30 }.ConnectionString,
-            ["Connect:BaseUrl"] = baseUrl,
-            ["Connect:AllowedHosts:0"] = "127.0.0.1",
-            ["Connect:InstallKeysBaseUrl"] = _emulator.InstallKeysBaseUrl,
-            ["Connect:SecretEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Admin:PasswordHash"] = DevOpsProvider.Web.Dashboard.PasswordHash.Create(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), 10_000),
-            ["Api:Keys:0"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
+            ["ASPNETCORE_ENVIRONMENT"] = "Benchmark",
+            ["ASPNETCORE_URLS"] = baseUrl,
+            ["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(_postgres.ConnectionStringFor(database)) { MaxPoolSize = 30 }.ConnectionString,
+            ["Connect__BaseUrl"] = baseUrl,
+            ["Connect__AllowedHosts__0"] = "127.0.0.1",
+            ["Connect__InstallKeysBaseUrl"] = _emulator.InstallKeysBaseUrl,
+            ["Connect__SecretEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Admin__PasswordHash"] = DevOpsProvider.Web.Dashboard.PasswordHash.Create(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), 10_000),
+            ["Api__Keys__0"] = apiKey,
             // Runs are started by the benchmark, not by catalog changes or the timer.
-            ["Sync:DebounceSeconds"] = "3600",
-            ["Sync:Interval"] = "1.00:00:00",
+            ["Sync__DebounceSeconds"] = "3600",
+            ["Sync__Interval"] = "1.00:00:00",
+            ["Logging__LogLevel__Default"] = "Warning",
         };
-        var app = DevOpsProviderApp.Build(["--urls", baseUrl, "--environment", "Benchmark"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.ClearProviders();
-        });
-        await app.StartAsync();
-        return app;
+        var log = Path.Combine(_directory, database + ".log");
+        var dll = AppDll();
+        var process = ChildProcess.Start("app", "dotnet", [dll], Path.GetDirectoryName(dll)!, environment, log);
+        await process.WaitUntilReadyAsync(baseUrl + "/health/ready", TimeSpan.FromMinutes(2), log);
+        var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(1) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        var store = NpgsqlDataSource.Create(_postgres.ConnectionStringFor(database));
+        return new AppProcess(process, http, store);
     }
 
-    private static int FreePort()
+    /// <summary>The app as built beside this benchmark (same configuration), found from the solution root.</summary>
+    private static string AppDll()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var configuration = typeof(SyncBench).Assembly.Location.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "DevOpsProvider.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        var dll = Path.Combine(directory?.FullName ?? ".", "src", "DevOpsProvider.Web", "bin", configuration, "net10.0", "DevOpsProvider.Web.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the app first ({configuration})", dll);
     }
 
     public async ValueTask DisposeAsync()
@@ -177,13 +154,11 @@ public sealed class SyncBench : IAsyncDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A leftover temp folder is harmless.
         }
-        catch (UnauthorizedAccessException)
-        {
-            // Likewise.
-        }
     }
 }
+
+public sealed record Scenario(string Name, IReadOnlyList<BenchRow> Rows, double PeakWorkingSetMiB);
