@@ -121,7 +121,7 @@ public static class ConnectJwt
         {
             var written = Base64Url.DecodeFromChars(encodedPart, bytes);
             var reader = new Utf8JsonReader(bytes.AsSpan(0, written));
-            var names = new HashSet<string>(StringComparer.Ordinal);
+            var names = new HashSet<string>(16, StringComparer.Ordinal);
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1

@@ -11,11 +11,13 @@ namespace DevOpsProvider.Web.Connect;
 public sealed class AppBaseUrl(IOptions<ConnectOptions> options, IServer server)
 {
     private string? _resolved;
+    private string? _path;
 
     public string Value => _resolved ??= Resolve();
 
     /// <summary>The path part of the base URL without a trailing slash ("" at the root).</summary>
-    public string Path => new Uri(Value).AbsolutePath.TrimEnd('/');
+    /// <remarks>Computed once: every incoming Jira call needs it for its qsh.</remarks>
+    public string Path => _path ??= new Uri(Value).AbsolutePath.TrimEnd('/');
 
     private string Resolve()
     {
