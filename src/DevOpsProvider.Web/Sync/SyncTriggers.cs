@@ -113,6 +113,15 @@ public sealed class SyncTriggers(
             return null;
         }
 
-        return jobs.Enqueue<SyncJob>(job => job.RunSiteAsync(clientKey, trigger, CancellationToken.None));
+        try
+        {
+            return jobs.Enqueue<SyncJob>(job => job.RunSiteAsync(clientKey, trigger, CancellationToken.None));
+        }
+        catch
+        {
+            // No job was queued: the mark must not silence the site's triggers until it goes stale.
+            await flags.ClearQueuedAsync(clientKey, CancellationToken.None);
+            throw;
+        }
     }
 }
