@@ -20,6 +20,9 @@ public sealed class EmulatorOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>A rate limit every new site starts with (requests per second, see SiteFaults); empty: none.</summary>
+    public double? SiteRateLimitPerSecond { get; set; }
+
     internal void Validate()
     {
         if (MaxPayloadBytes <= 0)
@@ -35,6 +38,11 @@ public sealed class EmulatorOptions
         if (JwtLeeway < TimeSpan.Zero)
         {
             throw new InvalidOperationException("Emulator:JwtLeeway must not be negative.");
+        }
+
+        if (SiteRateLimitPerSecond is <= 0 or double.NaN or double.PositiveInfinity)
+        {
+            throw new InvalidOperationException("Emulator:SiteRateLimitPerSecond must be a positive number of requests per second.");
         }
 
         if (!string.IsNullOrWhiteSpace(PublicUrl) && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))

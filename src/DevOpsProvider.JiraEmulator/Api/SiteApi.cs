@@ -23,6 +23,7 @@ internal static class SiteApi
         }
 
         var call = new ApiCall();
+        using var inFlight = site.BeginCall();
         try
         {
             await DispatchAsync(context, emulator, site, path, query, call);

@@ -35,6 +35,7 @@ public sealed class SiteFaults
     private readonly Queue<Fault> _scripted = new();
     private readonly TimeProvider _time;
     private double? _ratePerSecond;
+    private bool _down;
     private double _tokens;
     private DateTimeOffset _refilledAt;
 
@@ -86,20 +87,49 @@ public sealed class SiteFaults
         }
     }
 
+    /// <summary>
+    /// While true the site is down: every call's connection is dropped without an answer, however many retries the
+    /// app makes, until it is set back to false (or <see cref="Clear"/>).
+    /// </summary>
+    public bool Down
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _down;
+            }
+        }
+
+        set
+        {
+            lock (_lock)
+            {
+                _down = value;
+            }
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)
         {
             _scripted.Clear();
             _ratePerSecond = null;
+            _down = false;
         }
     }
 
-    /// <summary>The fault the next call meets, if any: scripted faults first, then the rate limit.</summary>
+    /// <summary>The fault the next call meets, if any: an outage first, then scripted faults, then the rate limit.</summary>
     internal Fault? Take()
     {
         lock (_lock)
         {
+            if (_down)
+            {
+                return new Fault(FaultKind.DropConnection, TimeSpan.Zero, TimeSpan.Zero);
+            }
+
             if (_scripted.TryDequeue(out var fault))
             {
                 return fault;

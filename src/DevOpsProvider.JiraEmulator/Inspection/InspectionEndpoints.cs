@@ -11,7 +11,7 @@ internal static class InspectionEndpoints
 {
     public sealed record InstallRequest(string? DescriptorUrl);
 
-    public sealed record FaultRequest(string? Kind, int? Count, double? RetryAfterSeconds, double? DelaySeconds, double? RateLimitPerSecond);
+    public sealed record FaultRequest(string? Kind, int? Count, double? RetryAfterSeconds, double? DelaySeconds, double? RateLimitPerSecond, bool? Down = null);
 
     public static void MapInspection(this IEndpointRouteBuilder app)
     {
@@ -161,6 +161,16 @@ internal static class InspectionEndpoints
     {
         try
         {
+            if (request.Down is { } down)
+            {
+                // {"down": true} takes the site down (every call dropped) until {"down": false}; nothing else changes.
+                site.Faults.Down = down;
+                if (request.Kind is null && request.RateLimitPerSecond is null)
+                {
+                    return Results.NoContent();
+                }
+            }
+
             if (request.Kind is null)
             {
                 site.Faults.RateLimitPerSecond = request.RateLimitPerSecond;

@@ -10,6 +10,8 @@ public sealed class EmulatorSite
     private volatile string _sharedSecret;
     private volatile string? _pendingSecret;
     private volatile string _state = Enabled;
+    private int _inFlight;
+    private int _peakInFlight;
 
     internal EmulatorSite(Emulator emulator, int sequence, AppDescriptor app, string sharedSecret)
     {
@@ -21,6 +23,10 @@ public sealed class EmulatorSite
         _sharedSecret = sharedSecret;
         Store = new ComponentStore(emulator.Time, emulator.Options);
         Faults = new SiteFaults(emulator.Time);
+        if (emulator.Options.SiteRateLimitPerSecond is { } rate)
+        {
+            Faults.RateLimitPerSecond = rate;
+        }
     }
 
     public string ClientKey { get; } = Guid.NewGuid().ToString();
@@ -48,6 +54,43 @@ public sealed class EmulatorSite
     public StoredComponent? GetComponent(string id) => Store.Get(id);
 
     public SiteFaults Faults { get; }
+
+    /// <summary>
+    /// The most API calls this site has had in progress at once. An app that never runs two syncs of one site at the
+    /// same time (and sends one request at a time per run) keeps it at 1.
+    /// </summary>
+    public int PeakConcurrentCalls => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>API calls of this site in progress now.</summary>
+    public int CallsInFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Counts a call in; dispose the result when the call has been answered.</summary>
+    internal CallInFlight BeginCall()
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        var peak = Volatile.Read(ref _peakInFlight);
+        while (now > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peakInFlight, now, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+
+        return new CallInFlight(this);
+    }
+
+    internal readonly struct CallInFlight : IDisposable
+    {
+        private readonly EmulatorSite _site;
+
+        public CallInFlight(EmulatorSite site) => _site = site;
+
+        public void Dispose() => Interlocked.Decrement(ref _site._inFlight);
+    }
 
     internal int Sequence { get; }
 

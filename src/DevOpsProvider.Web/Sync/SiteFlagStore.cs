@@ -92,6 +92,27 @@ public sealed class SiteFlagStore(NpgsqlDataSource dataSource, TimeProvider time
             new { clientKeys = clientKeys.ToArray(), due = now + delay, stale = now - delay - TimeSpan.FromMinutes(2) }, cancellationToken: cancellationToken))];
     }
 
+    /// <summary>
+    /// Marks a run of the site as waiting in the queue; false when one already waits (it will see whatever this
+    /// caller changed, since a run reads the site's state when it starts). A mark older than
+    /// <paramref name="timeout"/> counts as a lost job.
+    /// </summary>
+    public async Task<bool> ClaimQueuedAsync(string clientKey, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE tenant_sync SET run_queued_at = @now
+            WHERE client_key = @clientKey AND (run_queued_at IS NULL OR run_queued_at < @stale)
+            """;
+        var now = Now();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { clientKey, now, stale = now - timeout }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>A run of the site starts: triggers from now on need a run of their own.</summary>
+    public Task ClearQueuedAsync(string clientKey, CancellationToken cancellationToken)
+        => ExecuteAsync("UPDATE tenant_sync SET run_queued_at = NULL WHERE client_key = @clientKey AND run_queued_at IS NOT NULL",
+            new { clientKey }, cancellationToken);
+
     private async Task ExecuteAsync(string sql, object args, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -58,7 +58,7 @@ public sealed class SiteScopes(
         }
 
         await flags.ReplanAsync(clientKey, cancellationToken);
-        triggers.Enqueue(clientKey, SyncTriggers.Scopes);
+        await triggers.EnqueueAsync(clientKey, SyncTriggers.Scopes, cancellationToken);
         return await GetAsync(clientKey, cancellationToken);
     }
 

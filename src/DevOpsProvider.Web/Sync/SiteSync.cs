@@ -104,8 +104,18 @@ public sealed partial class SiteSync(
         }
         catch (Exception ex) when (ex is JiraRequestException or NpgsqlException or HttpRequestException)
         {
-            await runs.FinishAsync(runId, clientKey, SyncOutcome.Failed, ex.Message, progress, keep);
             LogFailed(logger, ex, clientKey);
+            try
+            {
+                await runs.FinishAsync(runId, clientKey, SyncOutcome.Failed, ex.Message, progress, keep);
+            }
+            catch (NpgsqlException recording)
+            {
+                // The database went away (often the very cause): the run stays 'running' in sync_runs until the next
+                // run of the site marks it interrupted. Nothing is lost: whatever was not recorded is sent again.
+                LogNotRecorded(logger, recording, clientKey);
+            }
+
             return new SyncOutcome(SyncOutcome.Failed, ex.Message, runId);
         }
         catch (Exception ex)
@@ -117,6 +127,9 @@ public sealed partial class SiteSync(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync of site {ClientKey} stopped: Jira answered {Status}; the site needs attention")]
     private static partial void LogNeedsAttention(ILogger logger, string clientKey, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The end of the failed sync run of site {ClientKey} could not be recorded")]
+    private static partial void LogNotRecorded(ILogger logger, Exception exception, string clientKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync run of site {ClientKey} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string clientKey);

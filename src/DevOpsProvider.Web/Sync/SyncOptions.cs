@@ -35,6 +35,21 @@ public sealed class SyncOptions
     /// <summary>One attempt of one request; a slower answer counts as a timeout and is retried.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// After a failed run (Jira unreachable, or failing past Sync:MaxRetries), the site's next run comes this long
+    /// after; the wait doubles with each failure in a row, up to Sync:FailureRetryMaxDelay.
+    /// </summary>
+    public TimeSpan FailureRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between a failed run and its retry.</summary>
+    public TimeSpan FailureRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A site with a run waiting in the queue gets no second one (the waiting run covers every trigger); a run
+    /// waiting longer than this counts as lost and another may be queued.
+    /// </summary>
+    public TimeSpan QueuedRunTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Runs kept per site in sync_runs.</summary>
     [Range(1, 100_000)]
     public int RunHistoryPerSite { get; set; } = 200;

@@ -19,6 +19,9 @@ public static class SyncSetup
             .Validate(o => o.Interval >= TimeSpan.FromMinutes(1), "Sync:Interval must be at least one minute (00:01:00).")
             .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay, "Sync:RetryBaseDelay must be positive and at most Sync:MaxRetryDelay.")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Sync:RequestTimeout must be positive.")
+            .Validate(o => o.FailureRetryBaseDelay > TimeSpan.Zero && o.FailureRetryMaxDelay >= o.FailureRetryBaseDelay,
+                "Sync:FailureRetryBaseDelay must be positive and at most Sync:FailureRetryMaxDelay.")
+            .Validate(o => o.QueuedRunTimeout > TimeSpan.Zero, "Sync:QueuedRunTimeout must be positive.")
             .ValidateOnStart();
         builder.Services.AddOptions<JiraOptions>().BindConfiguration(JiraOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
@@ -28,6 +31,7 @@ public static class SyncSetup
         builder.Services.AddSingleton<SyncRuns>();
         builder.Services.AddSingleton<SyncStatus>();
         builder.Services.AddSingleton<SiteScopes>();
+        builder.Services.AddSingleton<FailureRetries>();
         builder.Services.AddTransient<SiteSync>();
         builder.Services.AddTransient<SyncJob>();
         builder.Services.AddSingleton<SyncTriggers>();

@@ -65,7 +65,7 @@ public sealed class SyncStatus(NpgsqlDataSource dataSource, TenantStore tenants,
         return [.. await connection.QueryAsync<ComponentOnSite>(new CommandDefinition(sql, new { componentId }, cancellationToken: cancellationToken))];
     }
 
-    public Task<string> SyncAsync(string clientKey, bool full, CancellationToken cancellationToken)
+    public Task<string?> SyncAsync(string clientKey, bool full, CancellationToken cancellationToken)
         => triggers.SyncSiteAsync(clientKey, full, cancellationToken);
 
     public string SyncAll() => triggers.SyncAll();
@@ -88,7 +88,8 @@ public sealed class SyncStatus(NpgsqlDataSource dataSource, TenantStore tenants,
             FROM live l LEFT JOIN tenant_components tc ON tc.client_key = @clientKey AND tc.component_id = l.id
             """;
         const string site = """
-            SELECT s.attention_reason, s.unknown_project_keys,
+            SELECT s.attention_reason, s.unknown_project_keys, s.failure_streak,
+                   CASE WHEN s.failure_streak > 0 THEN s.retry_due_at END AS retry_due_at,
                    ARRAY(SELECT scope FROM tenant_scopes WHERE client_key = @clientKey ORDER BY scope) AS scopes
             FROM tenant_sync s WHERE s.client_key = @clientKey
             """;
@@ -99,7 +100,8 @@ public sealed class SyncStatus(NpgsqlDataSource dataSource, TenantStore tenants,
         var recent = await runs.ListAsync(tenant.ClientKey, 2, cancellationToken);
         return new SiteSyncSummary(
             tenant.ClientKey, tenant.BaseUrl, tenant.State, s?.Scopes ?? [], s?.AttentionReason, c.InSync, c.Pending, c.Failed,
-            s?.UnknownProjectKeys ?? [], recent.FirstOrDefault(r => r.Outcome != "running"), recent.FirstOrDefault(r => r.Outcome == "running"));
+            s?.UnknownProjectKeys ?? [], recent.FirstOrDefault(r => r.Outcome != "running"), recent.FirstOrDefault(r => r.Outcome == "running"),
+            s?.FailureStreak ?? 0, s?.RetryDueAt);
     }
 
     private sealed class SiteRow
@@ -109,10 +111,17 @@ public sealed class SyncStatus(NpgsqlDataSource dataSource, TenantStore tenants,
         public string[] UnknownProjectKeys { get; init; } = [];
 
         public string[] Scopes { get; init; } = [];
+
+        public int FailureStreak { get; init; }
+
+        public DateTime? RetryDueAt { get; init; }
     }
 }
 
-/// <summary>A site as the dashboard lists it: counts are components of its scopes.</summary>
+/// <summary>
+/// A site as the dashboard lists it: counts are components of its scopes. ConsecutiveFailures counts failed runs in a
+/// row (Jira unreachable or failing); NextRetryAt is when the automatic retry of the last failure is due.
+/// </summary>
 public sealed record SiteSyncSummary(
     string ClientKey,
     string BaseUrl,
@@ -124,7 +133,9 @@ public sealed record SiteSyncSummary(
     int Failed,
     IReadOnlyList<string> UnknownProjectKeys,
     SyncRunRecord? LastRun,
-    SyncRunRecord? Running);
+    SyncRunRecord? Running,
+    int ConsecutiveFailures = 0,
+    DateTime? NextRetryAt = null);
 
 /// <summary>One component on one site (Status: in-sync, pending or failed).</summary>
 public sealed class ComponentOnSite

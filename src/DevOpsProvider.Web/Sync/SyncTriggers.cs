@@ -31,7 +31,7 @@ public sealed class SyncTriggers(
         await flags.ClearAttentionAsync(tenant.ClientKey, cancellationToken);
         await flags.RequestFullAsync(tenant.ClientKey, cancellationToken);
         await flags.ReplanAsync(tenant.ClientKey, cancellationToken);
-        Enqueue(tenant.ClientKey, Install);
+        await EnqueueAsync(tenant.ClientKey, Install, cancellationToken);
     }
 
     public async Task OnStateChangedAsync(string clientKey, string eventType, string state, CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ public sealed class SyncTriggers(
             await flags.ClearAttentionAsync(clientKey, cancellationToken);
             // While disabled, tombstones it held may have been purged: look at everything once.
             await flags.ReplanAsync(clientKey, cancellationToken);
-            Enqueue(clientKey, Enabled);
+            await EnqueueAsync(clientKey, Enabled, cancellationToken);
         }
     }
 
@@ -72,7 +72,7 @@ public sealed class SyncTriggers(
         {
             if (delay <= TimeSpan.Zero)
             {
-                Enqueue(clientKey, CatalogChange);
+                await EnqueueAsync(clientKey, CatalogChange, cancellationToken);
             }
             else
             {
@@ -81,8 +81,11 @@ public sealed class SyncTriggers(
         }
     }
 
-    /// <summary>An operator's run of one site; it also lifts "needs attention" (the operator has fixed something).</summary>
-    public async Task<string> SyncSiteAsync(string clientKey, bool full, CancellationToken cancellationToken)
+    /// <summary>
+    /// An operator's run of one site; it also lifts "needs attention" (the operator has fixed something). Returns the
+    /// job id, or null when a run of the site is already waiting in the queue (that run does what was asked).
+    /// </summary>
+    public async Task<string?> SyncSiteAsync(string clientKey, bool full, CancellationToken cancellationToken)
     {
         await flags.EnsureAsync(clientKey, cancellationToken);
         await flags.ClearAttentionAsync(clientKey, cancellationToken);
@@ -91,13 +94,34 @@ public sealed class SyncTriggers(
             await flags.RequestFullAsync(clientKey, cancellationToken);
         }
 
-        return Enqueue(clientKey, Operator);
+        return await EnqueueAsync(clientKey, Operator, cancellationToken);
     }
 
     /// <summary>An operator's run of every active site (one job per site).</summary>
     public string SyncAll() => jobs.Enqueue<SyncJob>(job => job.RunAllAsync(Operator, CancellationToken.None));
 
-    /// <summary>Enqueues a run of one site now.</summary>
-    public string Enqueue(string clientKey, string trigger)
-        => jobs.Enqueue<SyncJob>(job => job.RunSiteAsync(clientKey, trigger, CancellationToken.None));
+    /// <summary>
+    /// Enqueues a run of one site now, unless one is already waiting in the queue: the waiting run reads the site's
+    /// state when it starts, so it covers this trigger too, and the queue holds at most one run per site (100 sites
+    /// behind a rate limit, or safety-net runs piling up behind slow ones, cannot flood it). Null when coalesced.
+    /// </summary>
+    public async Task<string?> EnqueueAsync(string clientKey, string trigger, CancellationToken cancellationToken)
+    {
+        await flags.EnsureAsync(clientKey, cancellationToken);
+        if (!await flags.ClaimQueuedAsync(clientKey, options.Value.QueuedRunTimeout, cancellationToken))
+        {
+            return null;
+        }
+
+        try
+        {
+            return jobs.Enqueue<SyncJob>(job => job.RunSiteAsync(clientKey, trigger, CancellationToken.None));
+        }
+        catch
+        {
+            // No job was queued: the mark must not silence the site's triggers until it goes stale.
+            await flags.ClearQueuedAsync(clientKey, CancellationToken.None);
+            throw;
+        }
+    }
 }
