@@ -23,7 +23,7 @@ public static class BatchEndpoints
         using var body = await ComponentEndpoints.ReadJsonAsync(context);
         if (body is null)
         {
-            return ApiProblem.BadRequest(ComponentEndpoints.JsonError(context));
+            return ComponentEndpoints.JsonProblem(context);
         }
 
         if (body.RootElement.ValueKind != JsonValueKind.Object
@@ -110,6 +110,7 @@ public static class BatchEndpoints
 
         try
         {
+            Utf8Body.CheckCharset(mediaType);
             await using (content)
             {
                 var report = await importer.ImportAsync(content, chosen.Value, new ImportOptions(scope, mode == "replace", dryRun == "true"), context.RequestAborted);
@@ -119,6 +120,10 @@ public static class BatchEndpoints
         catch (ImportFileException e)
         {
             return ApiProblem.BadRequest(e.Message);
+        }
+        catch (BodyEncodingException e)
+        {
+            return e.ToProblem();
         }
     }
 
