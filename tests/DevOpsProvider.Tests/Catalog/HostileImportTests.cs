@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using DevOpsProvider.Web.Catalog;
 
 namespace DevOpsProvider.Tests.Catalog;
 
@@ -49,6 +50,22 @@ public sealed class HostileImportTests(HostileCatalog hostile) : IClassFixture<H
         var detail = (string?)problem["detail"];
         Assert.True(detail?.Contains(rule, StringComparison.Ordinal) == true, $"{bomb}: {detail}");
         Assert.Matches(@"\(line \d+\)", detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(Bombs))]
+    public void BackstageYamlBomb_IsRefusedWhileParsing_WithBoundedAllocation(string bomb, string yaml, string rule)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var refused = Assert.Throws<ImportFileException>(
+            () => BackstageImport.Read(new StringReader(yaml), new BackstageDefaults("Tier 4", "https://e.example/a.png", null)));
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains(rule, refused.Message, StringComparison.Ordinal);
+        // Refused at the first alias or the 65th level: a few times the input at most, never the expansion
+        // (the billion laughs alone would be 9^9 strings once walked).
+        Assert.True(allocated < 16 * 1024 * 1024, $"{bomb}: {allocated} bytes allocated");
     }
 
     [Fact]

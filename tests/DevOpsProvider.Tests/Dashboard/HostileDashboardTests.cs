@@ -27,6 +27,9 @@ public sealed class HostileDashboardTests(Browser browser) : IClassFixture<Brows
 
     private string SitePage => "/sites/site?clientKey=" + Uri.EscapeDataString(_site.ClientKey);
 
+    private Task<HttpResponseMessage> UploadAsync(Dictionary<string, string> fields, string fileName, byte[] content, string contentType, bool chunked = false)
+        => _operator.PostMultipartAsync("/catalog", "/catalog?handler=Import", fields, "file", fileName, content, contentType, chunked);
+
     private static string ComponentPage(string id) => "/catalog/component?id=" + Uri.EscapeDataString(id);
 
     public async Task InitializeAsync()
@@ -116,8 +119,7 @@ public sealed class HostileDashboardTests(Browser browser) : IClassFixture<Brows
         var csv = "id,name,description,url,avatarUrl,tier,componentType\n" + string.Concat(Enumerable.Range(0, 3000).Select(i =>
             $"big-{i},Big {i},A row of a file over the limit,https://e.example/{i},https://e.example/a.png,Tier 2,Service\n"));
 
-        using var response = await _operator.PostMultipartAsync("/catalog", "/catalog?handler=Import", new Dictionary<string, string>(),
-            "file", "big.csv", Encoding.UTF8.GetBytes(csv), "text/csv", chunked);
+        using var response = await UploadAsync(new Dictionary<string, string>(), "big.csv", Encoding.UTF8.GetBytes(csv), "text/csv", chunked);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains($"larger than {Limit} bytes (Api:MaxRequestBytes)", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -140,8 +142,7 @@ public sealed class HostileDashboardTests(Browser browser) : IClassFixture<Brows
             fields["importScope"] = "no spaces allowed";
         }
 
-        using var response = await _operator.PostMultipartAsync("/catalog", "/catalog?handler=Import", fields,
-            "file", "catalog.csv", HostileEncodingTests.Encode(csv, encoding), contentType);
+        using var response = await UploadAsync(fields, "catalog.csv", HostileEncodingTests.Encode(csv, encoding), contentType);
         var page = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(status, (int)response.StatusCode);

@@ -45,14 +45,14 @@ public sealed partial class OperatorBrowser : IDisposable
     }
 
     /// <summary>
-    /// Posts a multipart form (file uploads) with the page's antiforgery token; <paramref name="chunked"/> sends it
-    /// without Content-Length, as a streaming client would.
+    /// Posts a multipart form (file uploads) with the antiforgery token of <paramref name="pagePath"/> (null: with no
+    /// token, as a forged cross-site form would); <paramref name="chunked"/> sends it without Content-Length.
     /// </summary>
-    public async Task<HttpResponseMessage> PostMultipartAsync(string pagePath, string action, IDictionary<string, string> fields,
+    public async Task<HttpResponseMessage> PostMultipartAsync(string? pagePath, string action, IDictionary<string, string> fields,
         string fileField, string fileName, byte[] content, string contentType, bool chunked = false)
     {
         using var form = new MultipartFormDataContent();
-        if (await TokenAsync(pagePath) is { } token)
+        if (pagePath is not null && await TokenAsync(pagePath) is { } token)
         {
             form.Add(new StringContent(token), "__RequestVerificationToken");
         }
