@@ -9,9 +9,11 @@ public static class BatchEndpoints
     public static void MapBatchEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/batch", BatchAsync).Accepts<BatchRequest>("application/json").Produces<BatchReport>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary($"Creates or replaces up to {ComponentBatch.MaxComponents} components; answers per item");
         // No Accepts metadata: it would turn every media type it does not list into 415 before the endpoint can name the format.
         group.MapPost("/import", ImportAsync).Produces<ImportReport>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Imports a JSON, CSV or Backstage YAML catalog file (body or multipart field 'file')")
             .WithDescription("?format=json|csv|backstage (else from the Content-Type), ?scope= puts every component in that scope, " +
                 "?mode=replace deletes the scope's components absent from the file, &dryRun=true reports without changing anything. " +

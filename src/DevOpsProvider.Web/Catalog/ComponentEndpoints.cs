@@ -16,7 +16,9 @@ public static class ComponentEndpoints
         group.MapGet("/", ListAsync).Produces<ComponentPageView>().WithSummary("Lists live components, paged, with optional filters");
         group.MapGet("/{id}", GetAsync).Produces<ComponentView>().ProducesProblem(404).WithSummary("Gets one component (id URL-encoded)");
         group.MapPut("/{id}", PutAsync).Accepts<ComponentInput>("application/json")
-            .Produces<ComponentView>().Produces<ComponentView>(201).ProducesValidationProblem().WithSummary("Creates or replaces one component");
+            .Produces<ComponentView>().Produces<ComponentView>(201).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Creates or replaces one component");
         group.MapDelete("/{id}", DeleteAsync).Produces(204).ProducesProblem(404).WithSummary("Deletes one component (kept as a tombstone until every site is told)");
     }
 
