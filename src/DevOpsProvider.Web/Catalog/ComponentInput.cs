@@ -52,7 +52,7 @@ public sealed class ComponentInput
         {
             // JSON may escape half a surrogate pair ("\ud800"), which no UTF-16 string or UTF-8 column can hold:
             // System.Text.Json refuses to unescape it, and that is reported as the field's error, not a crash.
-            if (!TryGetText(() => property.Name, out var name) || name is not { } field)
+            if (PropertyName(property) is not { } field)
             {
                 input.ReadErrors.Add(new FieldError("(field name)", ComponentRules.UnicodeRule));
                 continue;
@@ -66,7 +66,7 @@ public sealed class ComponentInput
             string? value = null;
             if (property.Value.ValueKind == JsonValueKind.String)
             {
-                if (!TryGetText(() => property.Value.GetString(), out value))
+                if (!TryGetString(property.Value, out value))
                 {
                     input.ReadErrors.Add(new FieldError(field, ComponentRules.UnicodeRule));
                     continue;
@@ -87,11 +87,23 @@ public sealed class ComponentInput
         return input;
     }
 
-    private static bool TryGetText(Func<string?> read, out string? text)
+    private static string? PropertyName(JsonProperty property)
     {
         try
         {
-            text = read();
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryGetString(JsonElement element, out string? text)
+    {
+        try
+        {
+            text = element.GetString();
             return true;
         }
         catch (InvalidOperationException)
