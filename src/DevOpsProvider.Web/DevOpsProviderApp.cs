@@ -40,6 +40,7 @@ public static class DevOpsProviderApp
 
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UseRequestTargetGuard();
         app.UseDatabaseOutageProblem();
         app.UseRateLimiter();
         app.UseAuthentication();

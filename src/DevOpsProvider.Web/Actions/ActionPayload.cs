@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DevOpsProvider.Web.Catalog;
 
 namespace DevOpsProvider.Web.Actions;
 
@@ -73,13 +74,38 @@ public sealed record ActionPayload(string? EntityId, string? EntityUrl, Associat
             }
 
             var userId = root.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.Object ? Text(user, "id") : null;
-            return (new ActionPayload(entityId, entityUrl,
-                new AssociationTarget(type, targetId, Text(target, "cloudId"), Text(target, "ari")), userId ?? userIdFromQuery), null);
+            var cloudId = Text(target, "cloudId");
+            var targetAri = Text(target, "ari");
+            // These are stored as text: a NUL (which PostgreSQL refuses) would fail the whole group commit it joins,
+            // other requests' associations with it.
+            foreach (var (field, value) in new[] { ("entity.id", entityId), ("entity.url", entityUrl), ($"{targetProperty}.id", targetId),
+                ($"{targetProperty}.cloudId", cloudId), ($"{targetProperty}.ari", targetAri), ("user.id", userId) })
+            {
+                if (value is not null && !ComponentRules.IsPlainText(value))
+                {
+                    return (null, $"{field}: {ComponentRules.ControlRule} or unpaired surrogates");
+                }
+            }
+
+            return (new ActionPayload(entityId, entityUrl, new AssociationTarget(type, targetId, cloudId, targetAri), userId ?? userIdFromQuery), null);
         }
     }
 
     private static string? Text(JsonElement element, string name)
         => element.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? (value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()) is { Length: > 0 and <= 2000 } s ? s : null
+            ? (value.ValueKind == JsonValueKind.String ? StringOf(value) : value.GetRawText()) is { Length: > 0 and <= 2000 } s ? s : null
             : null;
+
+    /// <summary>The string, or "\0" (refused by the text check) when it escapes half a surrogate pair, which .NET cannot unescape.</summary>
+    private static string StringOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return "\0";
+        }
+    }
 }

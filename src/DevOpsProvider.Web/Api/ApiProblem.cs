@@ -27,9 +27,9 @@ public static class ApiProblem
     }
 
     /// <summary>For middleware and auth handlers, which write the response themselves.</summary>
-    public static Task WriteAsync(HttpContext context, int status, string title, string detail)
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail, IReadOnlyList<FieldError>? errors = null)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(Create(status, title, detail), options: null, contentType: "application/problem+json", context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(Create(status, title, detail, errors), options: null, contentType: "application/problem+json", context.RequestAborted);
     }
 }

@@ -9,9 +9,11 @@ public static class BatchEndpoints
     public static void MapBatchEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/batch", BatchAsync).Accepts<BatchRequest>("application/json").Produces<BatchReport>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary($"Creates or replaces up to {ComponentBatch.MaxComponents} components; answers per item");
         // No Accepts metadata: it would turn every media type it does not list into 415 before the endpoint can name the format.
         group.MapPost("/import", ImportAsync).Produces<ImportReport>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Imports a JSON, CSV or Backstage YAML catalog file (body or multipart field 'file')")
             .WithDescription("?format=json|csv|backstage (else from the Content-Type), ?scope= puts every component in that scope, " +
                 "?mode=replace deletes the scope's components absent from the file, &dryRun=true reports without changing anything. " +
@@ -23,7 +25,7 @@ public static class BatchEndpoints
         using var body = await ComponentEndpoints.ReadJsonAsync(context);
         if (body is null)
         {
-            return ApiProblem.BadRequest(ComponentEndpoints.JsonError(context));
+            return ComponentEndpoints.JsonProblem(context);
         }
 
         if (body.RootElement.ValueKind != JsonValueKind.Object
@@ -110,6 +112,7 @@ public static class BatchEndpoints
 
         try
         {
+            Utf8Body.CheckCharset(mediaType);
             await using (content)
             {
                 var report = await importer.ImportAsync(content, chosen.Value, new ImportOptions(scope, mode == "replace", dryRun == "true"), context.RequestAborted);
@@ -119,6 +122,10 @@ public static class BatchEndpoints
         catch (ImportFileException e)
         {
             return ApiProblem.BadRequest(e.Message);
+        }
+        catch (BodyEncodingException e)
+        {
+            return e.ToProblem();
         }
     }
 

@@ -16,7 +16,9 @@ public static class ComponentEndpoints
         group.MapGet("/", ListAsync).Produces<ComponentPageView>().WithSummary("Lists live components, paged, with optional filters");
         group.MapGet("/{id}", GetAsync).Produces<ComponentView>().ProducesProblem(404).WithSummary("Gets one component (id URL-encoded)");
         group.MapPut("/{id}", PutAsync).Accepts<ComponentInput>("application/json")
-            .Produces<ComponentView>().Produces<ComponentView>(201).ProducesValidationProblem().WithSummary("Creates or replaces one component");
+            .Produces<ComponentView>().Produces<ComponentView>(201).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Creates or replaces one component");
         group.MapDelete("/{id}", DeleteAsync).Produces(204).ProducesProblem(404).WithSummary("Deletes one component (kept as a tombstone until every site is told)");
     }
 
@@ -33,7 +35,7 @@ public static class ComponentEndpoints
         using var body = await ReadJsonAsync(context);
         if (body is null)
         {
-            return ApiProblem.BadRequest(JsonError(context));
+            return JsonProblem(context);
         }
 
         var input = ComponentInput.FromJson(body.RootElement);
@@ -93,21 +95,38 @@ public static class ComponentEndpoints
 
     private const string JsonErrorItem = "Catalog.JsonError";
 
-    /// <summary>The body as JSON, or null with the reason in context.Items (malformed JSON is a 400 that says where).</summary>
+    /// <summary>
+    /// How every JSON body of the catalog API is parsed: 16 levels are more than a component needs (deeper nesting
+    /// is refused before it costs anything), and a repeated property is refused rather than resolved by a guess at
+    /// which of the two the sender meant.
+    /// </summary>
+    public static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
+
+    /// <summary>
+    /// The body as JSON, or null with the answer in context.Items: malformed JSON is a 400 that says where, a body
+    /// that is not UTF-8 a 415 that says why.
+    /// </summary>
     public static async Task<JsonDocument?> ReadJsonAsync(HttpContext context)
     {
         try
         {
-            return await JsonDocument.ParseAsync(context.Request.Body, new JsonDocumentOptions { MaxDepth = 16 }, context.RequestAborted);
+            Utf8Body.CheckCharset(context.Request.ContentType);
+            return await JsonDocument.ParseAsync(new Utf8CheckingStream(context.Request.Body), JsonOptions, context.RequestAborted);
         }
         catch (JsonException e)
         {
-            context.Items[JsonErrorItem] = $"the body is not valid JSON: {e.Message}";
+            context.Items[JsonErrorItem] = ApiProblem.BadRequest($"the body is not valid JSON: {e.Message}");
+            return null;
+        }
+        catch (BodyEncodingException e)
+        {
+            context.Items[JsonErrorItem] = e.ToProblem();
             return null;
         }
     }
 
-    public static string JsonError(HttpContext context) => (string)context.Items[JsonErrorItem]!;
+    /// <summary>The answer for a body <see cref="ReadJsonAsync"/> could not read.</summary>
+    public static IResult JsonProblem(HttpContext context) => (IResult)context.Items[JsonErrorItem]!;
 
     private static int Number(string? text, string field, int fallback, int min, int max, List<FieldError> errors)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Serialization;
+using DevOpsProvider.Web.Api;
 
 namespace DevOpsProvider.Web.Catalog;
 
@@ -26,6 +27,7 @@ public sealed record ImportReport(
 public sealed class ComponentImporter(ComponentStore store, CatalogDefaults defaults)
 {
     /// <exception cref="ImportFileException">The file cannot be read at all.</exception>
+    /// <exception cref="BodyEncodingException">The file is not UTF-8 text (nothing is stored).</exception>
     /// <exception cref="ArgumentException">options.Scope is not a valid scope.</exception>
     public async Task<ImportReport> ImportAsync(Stream stream, ImportFormat format, ImportOptions options, CancellationToken cancellationToken = default)
     {
@@ -34,7 +36,7 @@ public sealed class ComponentImporter(ComponentStore store, CatalogDefaults defa
             throw new ArgumentException($"scope {ComponentRules.ScopeRule}", nameof(options));
         }
 
-        var file = await ReadAsync(stream, format, cancellationToken);
+        var file = await ReadAsync(new Utf8CheckingStream(stream), format, cancellationToken);
         var (valid, rejected) = ComponentBatch.Validate(file.Items, defaults.ForComponents(), options.Scope);
 
         IReadOnlyCollection<string>? replaceScopes = null;
@@ -44,7 +46,8 @@ public sealed class ComponentImporter(ComponentStore store, CatalogDefaults defa
         }
 
         // A component whose new version is malformed is reported, not deleted: bad data must not cost good data.
-        var keepIds = rejected.Where(r => r.Id is not null).Select(r => r.Id!).ToArray();
+        // An id that breaks the text rules (a NUL, say) cannot be in the store, and must not reach SQL either.
+        var keepIds = rejected.Where(r => r.Id is not null && ComponentRules.IsPlainText(r.Id)).Select(r => r.Id!).ToArray();
         var result = await store.UpsertManyAsync(
             valid.Select(v => v.Component).ToArray(),
             new CatalogWriteOptions(replaceScopes, keepIds, options.DryRun),
@@ -76,7 +79,8 @@ public sealed class ComponentImporter(ComponentStore store, CatalogDefaults defa
                 {
                     await stream.CopyToAsync(buffer, cancellationToken);
                     buffer.Position = 0;
-                    using var reader = new StreamReader(buffer, Encoding.UTF8);
+                    // Checked as UTF-8 on the way in (byte order mark dropped), so no other encoding is guessed here.
+                    using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
                     return BackstageImport.Read(reader, new BackstageDefaults(defaults.DefaultTier, defaults.DefaultAvatarUrl, defaults.BackstageBaseUrl));
                 }
         }

@@ -50,7 +50,15 @@ public sealed class ComponentInput
 
         foreach (var property in element.EnumerateObject())
         {
-            if (IgnoredFields.Contains(property.Name))
+            // JSON may escape half a surrogate pair ("\ud800"), which no UTF-16 string or UTF-8 column can hold:
+            // System.Text.Json refuses to unescape it, and that is reported as the field's error, not a crash.
+            if (PropertyName(property) is not { } field)
+            {
+                input.ReadErrors.Add(new FieldError("(field name)", ComponentRules.UnicodeRule));
+                continue;
+            }
+
+            if (IgnoredFields.Contains(field))
             {
                 continue;
             }
@@ -58,21 +66,51 @@ public sealed class ComponentInput
             string? value = null;
             if (property.Value.ValueKind == JsonValueKind.String)
             {
-                value = property.Value.GetString();
+                if (!TryGetString(property.Value, out value))
+                {
+                    input.ReadErrors.Add(new FieldError(field, ComponentRules.UnicodeRule));
+                    continue;
+                }
             }
             else if (property.Value.ValueKind != JsonValueKind.Null)
             {
-                input.ReadErrors.Add(new FieldError(property.Name, "must be a string"));
+                input.ReadErrors.Add(new FieldError(field, "must be a string"));
                 continue;
             }
 
-            if (!input.Set(property.Name, value))
+            if (!input.Set(field, value))
             {
-                input.ReadErrors.Add(new FieldError(property.Name, "is not a component field"));
+                input.ReadErrors.Add(new FieldError(field, "is not a component field"));
             }
         }
 
         return input;
+    }
+
+    private static string? PropertyName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryGetString(JsonElement element, out string? text)
+    {
+        try
+        {
+            text = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
     }
 
     /// <summary>Sets a field by its JSON name (exact case); false when there is no such field.</summary>

@@ -38,6 +38,10 @@ public static partial class ComponentRules
     public static readonly string TierRule = "must be one of " + string.Join(", ", Tiers);
     public static readonly string ComponentTypeRule = "must be one of " + string.Join(", ", ComponentTypes);
 
+    public const string ControlRule = "must not contain control characters";
+    public const string TextControlRule = "must not contain control characters other than tab, line feed and carriage return";
+    public const string UnicodeRule = "must be valid Unicode text (no unpaired surrogate)";
+
     public static string MaxLengthRule(int max) => $"must be at most {max} characters";
 
     public static ComponentValidation Validate(ComponentInput input, ComponentDefaults defaults)
@@ -49,9 +53,9 @@ public static partial class ComponentRules
         }
 
         var id = Text(input.Id, "id", MaxIdLength, required: true, errors);
-        var name = Text(input.Name, "name", MaxNameLength, required: true, errors);
-        var providerName = Text(input.ProviderName, "providerName", MaxProviderNameLength, required: false, errors) ?? defaults.ProviderName;
-        var description = Text(input.Description, "description", MaxDescriptionLength, required: true, errors);
+        var name = Text(input.Name, "name", MaxNameLength, required: true, errors, multiline: true);
+        var providerName = Text(input.ProviderName, "providerName", MaxProviderNameLength, required: false, errors, multiline: true) ?? defaults.ProviderName;
+        var description = Text(input.Description, "description", MaxDescriptionLength, required: true, errors, multiline: true);
         var url = AbsoluteUrl(input.Url, "url", errors);
         var avatarUrl = AbsoluteUrl(input.AvatarUrl, "avatarUrl", errors);
         var tier = OneOf(input.Tier, "tier", Tiers, TierRule, errors);
@@ -111,7 +115,14 @@ public static partial class ComponentRules
     public static DateTime TruncateToMilliseconds(DateTime value)
         => DateTime.SpecifyKind(new DateTime(value.Ticks - (value.Ticks % TimeSpan.TicksPerMillisecond)), DateTimeKind.Utc);
 
-    private static string? Text(string? value, string field, int max, bool required, List<FieldError> errors)
+    /// <summary>
+    /// True when <paramref name="text"/> has no control character and no unpaired surrogate: what an id must be
+    /// (PostgreSQL refuses NUL in text, and a lone surrogate cannot be encoded as UTF-8 at all).
+    /// </summary>
+    public static bool IsPlainText(string text) => ForbiddenCharacter(text, multiline: false) is null;
+
+    /// <param name="multiline">Free text (names, descriptions) may hold tabs and line breaks; ids and URLs may not.</param>
+    private static string? Text(string? value, string field, int max, bool required, List<FieldError> errors, bool multiline = false)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -128,7 +139,38 @@ public static partial class ComponentRules
             errors.Add(new FieldError(field, MaxLengthRule(max)));
         }
 
+        if (ForbiddenCharacter(value, multiline) is { } rule)
+        {
+            errors.Add(new FieldError(field, rule));
+        }
+
         return value;
+    }
+
+    /// <summary>The rule the first forbidden character breaks, naming it and its position; null when there is none.</summary>
+    private static string? ForbiddenCharacter(string text, bool multiline)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                return $"{UnicodeRule}: U+{(int)c:X4} at character {i + 1}";
+            }
+
+            if (char.IsControl(c) && !(multiline && c is '\t' or '\n' or '\r'))
+            {
+                return $"{(multiline ? TextControlRule : ControlRule)}: U+{(int)c:X4} at character {i + 1}";
+            }
+        }
+
+        return null;
     }
 
     private static string? AbsoluteUrl(string? value, string field, List<FieldError> errors)

@@ -33,6 +33,12 @@ public static class CsvImport
             throw new ImportFileException("the CSV needs a header row naming the component fields, 'id' among them");
         }
 
+        // A repeated column would leave it to chance which of its two cells is stored (as duplicate JSON keys would).
+        if (fields.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            throw new ImportFileException($"the CSV column '{repeated.Key}' appears more than once in the header row");
+        }
+
         var items = new List<PositionedInput>();
         try
         {

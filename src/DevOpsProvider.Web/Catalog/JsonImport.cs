@@ -5,14 +5,12 @@ namespace DevOpsProvider.Web.Catalog;
 /// <summary>A JSON import: an array of components as the API takes them (an object with "components" is accepted too).</summary>
 public static class JsonImport
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
-
     public static async Task<ImportFile> ReadAsync(Stream stream, CancellationToken cancellationToken)
     {
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(stream, Options, cancellationToken);
+            document = await JsonDocument.ParseAsync(stream, ComponentEndpoints.JsonOptions, cancellationToken);
         }
         catch (JsonException e)
         {

@@ -76,6 +76,7 @@ public static class DashboardSetup
                 credentials.Username, credentials.OneTimePassword);
         }
 
+        app.UseDashboardUploadLimit();
         DashboardAssets.Map(app);
         app.MapHangfire();
         app.MapRazorPages();

@@ -35,26 +35,26 @@ public sealed partial class OperatorBrowser : IDisposable
     /// <summary>Loads <paramref name="pagePath"/>, takes its antiforgery token, and posts the form fields to <paramref name="action"/>.</summary>
     public async Task<HttpResponseMessage> PostFormAsync(string pagePath, string action, IDictionary<string, string> fields)
     {
-        var page = await GetPageAsync(pagePath);
-        var token = AntiforgeryToken().Match(page);
         var form = new Dictionary<string, string>(fields);
-        if (token.Success)
+        if (await TokenAsync(pagePath) is { } token)
         {
-            form["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+            form["__RequestVerificationToken"] = token;
         }
 
         return await _client.PostAsync(action.TrimStart('/'), new FormUrlEncodedContent(form));
     }
 
-    /// <summary>Posts a multipart form (file uploads) with the page's antiforgery token.</summary>
-    public async Task<HttpResponseMessage> PostMultipartAsync(string pagePath, string action, IDictionary<string, string> fields, string fileField, string fileName, byte[] content, string contentType)
+    /// <summary>
+    /// Posts a multipart form (file uploads) with the antiforgery token of <paramref name="pagePath"/> (null: with no
+    /// token, as a forged cross-site form would); <paramref name="chunked"/> sends it without Content-Length.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostMultipartAsync(string? pagePath, string action, IDictionary<string, string> fields,
+        string fileField, string fileName, byte[] content, string contentType, bool chunked = false)
     {
-        var page = await GetPageAsync(pagePath);
         using var form = new MultipartFormDataContent();
-        var token = AntiforgeryToken().Match(page);
-        if (token.Success)
+        if (pagePath is not null && await TokenAsync(pagePath) is { } token)
         {
-            form.Add(new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken");
+            form.Add(new StringContent(token), "__RequestVerificationToken");
         }
 
         foreach (var (name, value) in fields)
@@ -62,10 +62,23 @@ public sealed partial class OperatorBrowser : IDisposable
             form.Add(new StringContent(value), name);
         }
 
-        var file = new ByteArrayContent(content);
-        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        HttpContent file = chunked ? new StreamContent(new MemoryStream(content)) : new ByteArrayContent(content);
+        file.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
         form.Add(file, fileField, fileName);
-        return await _client.PostAsync(action.TrimStart('/'), form);
+        using var request = new HttpRequestMessage(HttpMethod.Post, action.TrimStart('/')) { Content = form };
+        if (chunked)
+        {
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        return await _client.SendAsync(request);
+    }
+
+    /// <summary>The antiforgery token of the form on <paramref name="pagePath"/>, if it has one.</summary>
+    private async Task<string?> TokenAsync(string pagePath)
+    {
+        var token = AntiforgeryToken().Match(await GetPageAsync(pagePath));
+        return token.Success ? WebUtility.HtmlDecode(token.Groups[1].Value) : null;
     }
 
     public Task<HttpResponseMessage> PostRawFormAsync(string action, IDictionary<string, string> fields)

@@ -1,3 +1,4 @@
+using DevOpsProvider.Web.Api;
 using DevOpsProvider.Web.Catalog;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +9,6 @@ namespace DevOpsProvider.Web.Dashboard.Catalog;
 public sealed class IndexModel(ComponentStore store, ComponentImporter importer) : PageModel
 {
     public const int PageSize = 50;
-    private const long MaxUploadBytes = 32 * 1024 * 1024;
 
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
@@ -39,15 +39,21 @@ public sealed class IndexModel(ComponentStore store, ComponentImporter importer)
         await LoadAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A refused import answers 4xx (400 unreadable file or bad scope, 415 not UTF-8) with the reason on the page;
+    /// bodies over Api:MaxRequestBytes never get here (<see cref="UploadLimit"/> answers 413).
+    /// </summary>
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, string? format, string? importScope, bool replace, bool dryRun, CancellationToken cancellationToken)
     {
+        var status = StatusCodes.Status400BadRequest;
+        var scope = string.IsNullOrWhiteSpace(importScope) ? null : importScope.Trim();
         if (file is null || file.Length == 0)
         {
             ImportError = "Choose a file to import.";
         }
-        else if (file.Length > MaxUploadBytes)
+        else if (scope is not null && !ComponentRules.IsScope(scope))
         {
-            ImportError = $"The file is larger than {MaxUploadBytes / (1024 * 1024)} MiB.";
+            ImportError = $"the scope '{scope}' {ComponentRules.ScopeRule}.";
         }
         else if (ResolveFormat(format, file) is not { } resolved)
         {
@@ -57,14 +63,25 @@ public sealed class IndexModel(ComponentStore store, ComponentImporter importer)
         {
             try
             {
+                Utf8Body.CheckCharset(file.ContentType);
                 await using var stream = file.OpenReadStream();
                 Report = await importer.ImportAsync(stream, resolved,
-                    new ImportOptions(string.IsNullOrWhiteSpace(importScope) ? null : importScope.Trim(), replace, dryRun), cancellationToken);
+                    new ImportOptions(scope, replace, dryRun), cancellationToken);
             }
             catch (ImportFileException ex)
             {
                 ImportError = ex.Message;
             }
+            catch (BodyEncodingException ex)
+            {
+                ImportError = ex.Error.Field == Utf8Body.BodyField ? "the file " + ex.Error.Rule : ex.Message;
+                status = StatusCodes.Status415UnsupportedMediaType;
+            }
+        }
+
+        if (ImportError is not null)
+        {
+            Response.StatusCode = status;
         }
 
         await LoadAsync(cancellationToken);
