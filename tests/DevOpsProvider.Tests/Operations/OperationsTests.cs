@@ -21,13 +21,15 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ready_ReportsTheDatabase()
+    public async Task Ready_ReportsTheDatabaseAndTheJobStorageHealthy()
     {
         using var response = await _app.Client.GetAsync("health/ready");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Healthy", (string?)body["status"]);
         Assert.Equal("Healthy", (string?)body["checks"]?["database"]?["status"]);
+        Assert.Equal("Healthy", (string?)body["checks"]?["hangfire"]?["status"]);
     }
 
     [Theory]

@@ -41,8 +41,9 @@ public sealed class SyncedJira : IAsyncDisposable
         return settings;
     }
 
-    public static async Task<SyncedJira> StartAsync(IDictionary<string, string?>? settings = null, EmulatorOptions? emulatorOptions = null)
-        => new(await EmulatedJira.StartAsync(FastSettings(settings), emulatorOptions));
+    public static async Task<SyncedJira> StartAsync(IDictionary<string, string?>? settings = null, EmulatorOptions? emulatorOptions = null,
+        Action<IServiceCollection>? services = null)
+        => new(await EmulatedJira.StartAsync(FastSettings(settings), emulatorOptions, services: services));
 
     /// <summary>
     /// Installs a site and waits for the runs Jira's install starts through Hangfire (installed: a full sync; the
