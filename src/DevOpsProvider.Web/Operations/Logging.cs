@@ -29,7 +29,7 @@ public static class Logging
         {
             o.IncludeScopes = true;
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
         });
         builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
         {
