@@ -92,8 +92,6 @@ public sealed partial class SiteSync(
             }
 
             await FinishAsync(run, SyncOutcome.Succeeded, null);
-            await TombstonePurge.RunAsync(dataSource, stop.Work);
-            return new SyncOutcome(SyncOutcome.Succeeded, null, runId);
         }
         catch (JiraAccessDeniedException ex)
         {
@@ -126,6 +124,10 @@ public sealed partial class SiteSync(
             await FinishAsync(run, SyncOutcome.Failed, ex.Message);
             throw;
         }
+
+        // Outside the run's record: the run has succeeded whatever happens to the housekeeping.
+        await TombstonePurge.RunAsync(dataSource, stop.Work);
+        return new SyncOutcome(SyncOutcome.Succeeded, null, runId);
     }
 }
 
