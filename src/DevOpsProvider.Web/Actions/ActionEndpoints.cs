@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using DevOpsProvider.Web.Catalog;
 using DevOpsProvider.Web.Connect;
+using DevOpsProvider.Web.Operations;
 
 namespace DevOpsProvider.Web.Actions;
 
@@ -17,7 +18,8 @@ public static class ActionEndpoints
 
     public static void MapActions(this IEndpointRouteBuilder app)
     {
-        var actions = app.MapGroup("/actions").RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery();
+        var actions = app.MapGroup("/actions").RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery()
+            .AddEndpointFilter(JiraCallLogging.Filter);
         actions.MapMethods("/associate-entity", Methods, (HttpContext c, ComponentStore components, AssociationStore associations)
             => LinkFromProviderAsync(c, "associateWith", "associateEntity", components, associations));
         actions.MapMethods("/disassociate-entity", Methods, (HttpContext c, ComponentStore components, AssociationStore associations)

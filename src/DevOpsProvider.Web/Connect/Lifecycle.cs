@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DevOpsProvider.Connect;
+using DevOpsProvider.Web.Operations;
 using Microsoft.Extensions.Options;
 
 namespace DevOpsProvider.Web.Connect;
@@ -22,9 +23,11 @@ public static class Lifecycle
         app.MapPost("/installed", InstalledAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost("/uninstalled", UninstalledAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost("/enabled", (HttpContext c, TenantStore s, TenantCache cache, IEnumerable<ITenantLifecycleListener> l, ILogger<TenantStore> log)
-            => StateChangeAsync(c, "enabled", s, cache, l, log)).RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery();
+            => StateChangeAsync(c, "enabled", s, cache, l, log)).RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery()
+            .AddEndpointFilter(JiraCallLogging.Filter);
         app.MapPost("/disabled", (HttpContext c, TenantStore s, TenantCache cache, IEnumerable<ITenantLifecycleListener> l, ILogger<TenantStore> log)
-            => StateChangeAsync(c, "disabled", s, cache, l, log)).RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery();
+            => StateChangeAsync(c, "disabled", s, cache, l, log)).RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery()
+            .AddEndpointFilter(JiraCallLogging.Filter);
     }
 
     private static async Task<IResult> InstalledAsync(

@@ -25,7 +25,7 @@ public sealed class JiraClient(HttpClient http, IOptions<JiraOptions> options)
     /// <summary>POST bulk. <paramref name="body"/> is the whole JSON request body.</summary>
     public async Task<BulkResponse> SubmitAsync(Tenant tenant, ReadOnlyMemory<byte> body, RequestCounters? counters, CancellationToken cancellationToken)
     {
-        using var request = Create(HttpMethod.Post, tenant, "bulk", counters);
+        using var request = Create(HttpMethod.Post, tenant, "bulk", "submit", counters);
         request.Content = new ReadOnlyMemoryContent(body);
         request.Content.Headers.ContentType = Json;
         using var response = await SendAsync(request, cancellationToken);
@@ -36,7 +36,7 @@ public sealed class JiraClient(HttpClient http, IOptions<JiraOptions> options)
     /// <summary>GET one component; null when Jira has none with that id.</summary>
     public async Task<JsonObject?> GetAsync(Tenant tenant, string componentId, CancellationToken cancellationToken)
     {
-        using var request = Create(HttpMethod.Get, tenant, ComponentPath(componentId), null);
+        using var request = Create(HttpMethod.Get, tenant, ComponentPath(componentId), "get", null);
         using var response = await SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -50,7 +50,7 @@ public sealed class JiraClient(HttpClient http, IOptions<JiraOptions> options)
     /// <summary>DELETE one component. An id Jira does not know counts as deleted.</summary>
     public async Task DeleteAsync(Tenant tenant, string componentId, RequestCounters? counters, CancellationToken cancellationToken)
     {
-        using var request = Create(HttpMethod.Delete, tenant, ComponentPath(componentId), counters);
+        using var request = Create(HttpMethod.Delete, tenant, ComponentPath(componentId), "delete", counters);
         using var response = await SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
@@ -67,7 +67,7 @@ public sealed class JiraClient(HttpClient http, IOptions<JiraOptions> options)
         }
 
         var query = string.Join('&', properties.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
-        using var request = Create(HttpMethod.Delete, tenant, "bulkByProperties?" + query, counters);
+        using var request = Create(HttpMethod.Delete, tenant, "bulkByProperties?" + query, "delete-by-properties", counters);
         using var response = await SendAsync(request, cancellationToken);
         await ThrowUnlessSuccessAsync(request, response, cancellationToken);
     }
@@ -76,10 +76,11 @@ public sealed class JiraClient(HttpClient http, IOptions<JiraOptions> options)
     private string ComponentPath(string componentId)
         => (IsCurrent ? "devopscomponents/" : "") + Uri.EscapeDataString(componentId);
 
-    private static HttpRequestMessage Create(HttpMethod method, Tenant tenant, string relative, RequestCounters? counters)
+    private static HttpRequestMessage Create(HttpMethod method, Tenant tenant, string relative, string operation, RequestCounters? counters)
     {
         var request = new HttpRequestMessage(method, new Uri(tenant.BaseUrl.TrimEnd('/') + ApiRoot + relative));
         request.Options.Set(JiraRequest.TenantKey, tenant);
+        request.Options.Set(JiraRequest.OperationKey, operation);
         if (counters is not null)
         {
             request.Options.Set(JiraRequest.CountersKey, counters);

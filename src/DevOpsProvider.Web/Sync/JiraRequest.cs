@@ -2,16 +2,22 @@ using DevOpsProvider.Web.Connect;
 
 namespace DevOpsProvider.Web.Sync;
 
-/// <summary>What travels with one Jira request through the handlers: the site it is for and the run's counters.</summary>
+/// <summary>What travels with one Jira request through the handlers: the site it is for, the operation, the run's counters.</summary>
 public static class JiraRequest
 {
     public static readonly HttpRequestOptionsKey<Tenant> TenantKey = new("devops-provider.tenant");
 
+    /// <summary>submit, get, delete or delete-by-properties: the operation tag of the request metrics.</summary>
+    public static readonly HttpRequestOptionsKey<string> OperationKey = new("devops-provider.operation");
+
     public static readonly HttpRequestOptionsKey<RequestCounters> CountersKey = new("devops-provider.counters");
 }
 
-/// <summary>Requests and retries of one run, counted by the handlers (shared across the run's requests).</summary>
-public sealed class RequestCounters
+/// <summary>
+/// Requests and retries of one run, counted by the handlers (shared across the run's requests), and the run's stop
+/// signal: once the app is stopping, a failed attempt is not retried (RunStop).
+/// </summary>
+public sealed class RequestCounters(CancellationToken stopping = default)
 {
     private int _requests;
     private int _retries;
@@ -22,6 +28,8 @@ public sealed class RequestCounters
     public int Retries => Volatile.Read(ref _retries);
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    public CancellationToken Stopping => stopping;
 
     public void AddRequest(long bodyBytes)
     {

@@ -29,7 +29,8 @@ public static class JiraResilience
             Delay = options.RetryBaseDelay,
             MaxDelay = options.MaxRetryDelay,
             ShouldRetryAfterHeader = false,
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            // Once the app is stopping, the attempt in flight may finish but no retry starts (RunStop).
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) && !IsStopping(args.Context.GetRequestMessage())),
             DelayGenerator = args => ValueTask.FromResult(ServerDelay(args.Outcome.Result, time.GetUtcNow(), options.MaxRetryDelay)),
             OnRetry = args =>
             {
@@ -45,6 +46,9 @@ public static class JiraResilience
         // Inside the retry: each attempt gets its own timeout, so a slow answer is abandoned and retried.
         pipeline.AddTimeout(options.RequestTimeout);
     }
+
+    private static bool IsStopping(HttpRequestMessage? request)
+        => request is not null && request.Options.TryGetValue(JiraRequest.CountersKey, out var counters) && counters.Stopping.IsCancellationRequested;
 
     public static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {

@@ -1,4 +1,5 @@
 using DevOpsProvider.Web.Connect;
+using DevOpsProvider.Web.Operations;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -19,6 +20,9 @@ public sealed partial class SiteSync(
     IOptions<SyncOptions> options,
     IOptions<JiraOptions> jiraOptions,
     IOptions<ConnectOptions> connect,
+    IOptions<HostOptions> host,
+    SyncMetrics metrics,
+    TimeProvider time,
     ILogger<SiteSync> logger)
 {
     /// <summary>
@@ -73,41 +77,48 @@ public sealed partial class SiteSync(
         var plan = new RunPlan(full, full ? 0 : siteFlags?.PlannedThrough ?? 0, siteFlags?.CatalogVersion ?? 0);
         var (due, gone) = await planner.CountAsync(clientKey, full, plan.Since, cancellationToken);
         var runId = await runs.StartAsync(clientKey, trigger, full, due + gone, cancellationToken);
-        var progress = new RunProgress();
-        var keep = options.Value.RunHistoryPerSite;
+        using var scope = logger.BeginScope(LogScope.ForRun(clientKey, runId, trigger));
+        using var stop = new RunStop(RunStop.GraceWithin(host.Value.ShutdownTimeout), time, cancellationToken);
+        var run = new RunRecord(runId, clientKey, trigger, time.GetTimestamp(), new RunProgress(metrics, stop.Stopping));
+        LogStarted(logger, clientKey, runId, trigger, due, gone);
         try
         {
-            await DeleteGoneAsync(tenant, plan, runId, progress, cancellationToken);
-            await SendDueAsync(tenant, plan, runId, progress, cancellationToken);
-            await flags.AdvancePlannedAsync(clientKey, plan.CatalogVersion, siteFlags?.PlanEpoch ?? 0, cancellationToken);
+            await DeleteGoneAsync(tenant, plan, runId, run.Progress, stop);
+            await SendDueAsync(tenant, plan, runId, run.Progress, stop);
+            await flags.AdvancePlannedAsync(clientKey, plan.CatalogVersion, siteFlags?.PlanEpoch ?? 0, stop.Work);
             if (full)
             {
-                await flags.ClearFullAsync(clientKey, siteFlags!.FullRequestedAt!.Value, cancellationToken);
+                await flags.ClearFullAsync(clientKey, siteFlags!.FullRequestedAt!.Value, stop.Work);
             }
 
-            await runs.FinishAsync(runId, clientKey, SyncOutcome.Succeeded, null, progress, keep);
-            await TombstonePurge.RunAsync(dataSource, cancellationToken);
-            return new SyncOutcome(SyncOutcome.Succeeded, null, runId);
+            await FinishAsync(run, SyncOutcome.Succeeded, null);
         }
         catch (JiraAccessDeniedException ex)
         {
             // No retry storm: the site waits for a reinstall, an enable or an operator's sync.
             await flags.MarkAttentionAsync(clientKey, ex.Message, CancellationToken.None);
-            await runs.FinishAsync(runId, clientKey, SyncOutcome.NeedsAttention, ex.Message, progress, keep);
+            await FinishAsync(run, SyncOutcome.NeedsAttention, ex.Message);
             LogNeedsAttention(logger, clientKey, ex.Status);
             return new SyncOutcome(SyncOutcome.NeedsAttention, ex.Message, runId);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (stop.IsStopping)
         {
-            await runs.FinishAsync(runId, clientKey, SyncOutcome.Cancelled, "the run was cancelled", progress, keep);
-            throw;
+            // Stopped (the app shuts down, or the job was cancelled): the batch in flight has been recorded, or its grace
+            // ran out. An OperationCanceledException lets Hangfire put the job back in the queue, so the rest is sent.
+            await FinishAsync(run, SyncOutcome.Cancelled, "the run was stopped (the app shut down or the job was cancelled) after its batch in flight; the next run sends the rest");
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new OperationCanceledException("The sync run was stopped.", ex, stop.Stopping);
         }
         catch (Exception ex) when (ex is JiraRequestException or NpgsqlException or HttpRequestException)
         {
             LogFailed(logger, ex, clientKey);
             try
             {
-                await runs.FinishAsync(runId, clientKey, SyncOutcome.Failed, ex.Message, progress, keep);
+                await FinishAsync(run, SyncOutcome.Failed, ex.Message);
             }
             catch (NpgsqlException recording)
             {
@@ -120,19 +131,14 @@ public sealed partial class SiteSync(
         }
         catch (Exception ex)
         {
-            await runs.FinishAsync(runId, clientKey, SyncOutcome.Failed, ex.Message, progress, keep);
+            await FinishAsync(run, SyncOutcome.Failed, ex.Message);
             throw;
         }
+
+        // Outside the run's record: the run has succeeded whatever happens to the housekeeping.
+        await TombstonePurge.RunAsync(dataSource, stop.Work);
+        return new SyncOutcome(SyncOutcome.Succeeded, null, runId);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync of site {ClientKey} stopped: Jira answered {Status}; the site needs attention")]
-    private static partial void LogNeedsAttention(ILogger logger, string clientKey, int status);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The end of the failed sync run of site {ClientKey} could not be recorded")]
-    private static partial void LogNotRecorded(ILogger logger, Exception exception, string clientKey);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync run of site {ClientKey} failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string clientKey);
 }
 
 /// <summary>What a run covers: everything (full), or what changed after the site's watermark Since, up to CatalogVersion.</summary>

@@ -120,10 +120,10 @@ public sealed class SyncRunRecord
     public string? Error { get; init; }
 }
 
-/// <summary>The counts of the run in progress (one per run, updated from the run's own flow only).</summary>
-public sealed class RunProgress
+/// <summary>The counts of the run in progress (one per run, updated from the run's own flow only), also counted in the metrics.</summary>
+public sealed class RunProgress(SyncMetrics? metrics = null, CancellationToken stopping = default)
 {
-    public RequestCounters Counters { get; } = new();
+    public RequestCounters Counters { get; } = new(stopping);
 
     public int Sent { get; private set; }
 
@@ -139,6 +139,10 @@ public sealed class RunProgress
         Accepted += accepted;
         Failed += failed;
         Deleted += deleted;
+        metrics?.Components(SyncMetrics.Sent, sent);
+        metrics?.Components(SyncMetrics.Accepted, accepted);
+        metrics?.Components(SyncMetrics.Failed, failed);
+        metrics?.Components(SyncMetrics.Deleted, deleted);
     }
 
     public object Snapshot() => new { Sent, Accepted, Failed, Deleted, Counters.Requests, Counters.Retries, Counters.BytesSent };

@@ -38,12 +38,17 @@ public static class SyncSetup
         builder.Services.AddSingleton<ITenantLifecycleListener>(sp => sp.GetRequiredService<SyncTriggers>());
         builder.Services.AddSingleton<ICatalogChangeListener>(sp => sp.GetRequiredService<SyncTriggers>());
 
+        builder.Services.AddSingleton<SyncMetrics>();
+        builder.Services.AddSingleton<JobQueueMetrics>();
         builder.Services.AddTransient<JiraSigningHandler>();
-        // Handlers run in the order added: the retries outside, the signing inside, so every attempt is signed afresh.
+        builder.Services.AddTransient<JiraRequestMetering>();
+        // Handlers run in the order added: the retries outside, the signing inside, so every attempt is signed afresh,
+        // and the metering innermost, so every attempt is counted with its status.
         // Attempts time out in the pipeline, so HttpClient's own overall timeout is off.
         var jiraHttp = builder.Services.AddHttpClient<JiraClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         jiraHttp.AddResilienceHandler("jira", JiraResilience.Configure);
         jiraHttp.AddHttpMessageHandler<JiraSigningHandler>();
+        jiraHttp.AddHttpMessageHandler<JiraRequestMetering>();
 
         AddHangfire(builder);
         builder.Services.AddHostedService<RecurringSyncRegistration>();
@@ -53,6 +58,8 @@ public static class SyncSetup
     public static WebApplication MapSync(this WebApplication app)
     {
         app.MapSyncApi();
+        // The gauges exist from the first scrape on, whether or not a run has happened.
+        app.Services.GetRequiredService<JobQueueMetrics>();
         return app;
     }
 
@@ -88,7 +95,8 @@ public static class SyncSetup
                 server.WorkerCount = sync.Workers;
                 // Debounced runs are delayed jobs of a few seconds: look for due ones every second.
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                server.ShutdownTimeout = TimeSpan.FromSeconds(10);
+                // A stop waits as long as the host does for the run in progress to record its batch in flight (RunStop).
+                server.ShutdownTimeout = sp.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout;
                 // This app's container builds the jobs, not Hangfire's process-wide JobActivator.Current (which the
                 // last app built in the process would own: tests and benchmarks run several).
                 server.Activator = new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());

@@ -24,14 +24,14 @@ public sealed class EmulatedJira : IAsyncDisposable
     public HttpClient Api { get; }
 
     public static async Task<EmulatedJira> StartAsync(IDictionary<string, string?>? settings = null, EmulatorOptions? emulatorOptions = null,
-        TimeProvider? emulatorTime = null, string? connectionString = null)
+        TimeProvider? emulatorTime = null, string? connectionString = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var emulator = await JiraEmulatorServer.StartAsync(emulatorOptions, time: emulatorTime);
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Connect:InstallKeysBaseUrl"] = emulator.InstallKeysBaseUrl,
         };
-        var app = await TestApp.StartAsync(all, connectionString: connectionString);
+        var app = await TestApp.StartAsync(all, services, connectionString);
         return new EmulatedJira(emulator, app);
     }
 

@@ -12,6 +12,8 @@ namespace DevOpsProvider.Tests.Infrastructure;
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
+    private int _disposed;
+
     private TestApp(WebApplication app, string baseUrl, string connectionString)
     {
         App = app;
@@ -127,6 +129,12 @@ public sealed class TestApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a test may stop the app itself (a shutdown test) before its fixture disposes it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DevOpsProvider.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace DevOpsProvider.Tests.Operations;
 
@@ -21,13 +23,22 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ready_ReportsTheDatabase()
+    public async Task Ready_ReportsTheDatabaseAndTheJobStorageHealthy()
     {
         using var response = await _app.Client.GetAsync("health/ready");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Healthy", (string?)body["status"]);
         Assert.Equal("Healthy", (string?)body["checks"]?["database"]?["status"]);
+        Assert.Equal("Healthy", (string?)body["checks"]?["hangfire"]?["status"]);
+    }
+
+    [Fact]
+    public void ConsoleLogs_OutsideDevelopment_AreJsonWithScopes()
+    {
+        Assert.Equal(ConsoleFormatterNames.Json, _app.Get<IOptions<ConsoleLoggerOptions>>().Value.FormatterName);
+        Assert.True(_app.Get<IOptions<JsonConsoleFormatterOptions>>().Value.IncludeScopes);
     }
 
     [Theory]

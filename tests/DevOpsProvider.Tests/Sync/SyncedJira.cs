@@ -42,8 +42,8 @@ public sealed class SyncedJira : IAsyncDisposable
     }
 
     public static async Task<SyncedJira> StartAsync(IDictionary<string, string?>? settings = null, EmulatorOptions? emulatorOptions = null,
-        string? connectionString = null)
-        => new(await EmulatedJira.StartAsync(FastSettings(settings), emulatorOptions, connectionString: connectionString));
+        string? connectionString = null, Action<IServiceCollection>? services = null)
+        => new(await EmulatedJira.StartAsync(FastSettings(settings), emulatorOptions, connectionString: connectionString, services: services));
 
     /// <summary>
     /// Installs a site and waits for the runs Jira's install starts through Hangfire (installed: a full sync; the

@@ -1,0 +1,28 @@
+using DevOpsProvider.Web.Connect;
+
+namespace DevOpsProvider.Web.Operations;
+
+/// <summary>
+/// Jira-signed calls (module actions, enabled, disabled) run inside a logging scope naming the site, and each leaves
+/// one line: which site called what, and how it ended. The path is logged without its query (a token may ride there).
+/// </summary>
+public static partial class JiraCallLogging
+{
+    /// <summary>An endpoint filter for endpoints that require the Connect JWT scheme (the tenant is known by then).</summary>
+    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var clientKey = context.GetTenant().ClientKey;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JiraCallLogging));
+        using (logger.BeginScope(LogScope.ForSite(clientKey)))
+        {
+            var result = await next(invocation);
+            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? context.Response.StatusCode;
+            LogCall(logger, context.Request.Method, context.Request.Path, clientKey, status);
+            return result;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Jira call {Method} {Path} from site {ClientKey}: {Status}")]
+    private static partial void LogCall(ILogger logger, string method, string path, string clientKey, int status);
+}
