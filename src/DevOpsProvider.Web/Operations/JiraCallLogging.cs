@@ -4,7 +4,7 @@ namespace DevOpsProvider.Web.Operations;
 
 /// <summary>
 /// Jira-signed calls (module actions, enabled, disabled) run inside a logging scope naming the site, and each leaves
-/// one line: which site called what, and how it ended. The path is logged without its query (a token may ride there).
+/// one Debug line: which site called what, and how it ended. The path is logged without its query (a token may ride there).
 /// </summary>
 public static partial class JiraCallLogging
 {
@@ -23,6 +23,8 @@ public static partial class JiraCallLogging
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Jira call {Method} {Path} from site {ClientKey}: {Status}")]
+    // Debug: module actions arrive thousands a second under load, and a line each would cost more than the action.
+    // Refusals and failures are logged at Warning and above by the scheme and the endpoints, inside the site's scope.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Jira call {Method} {Path} from site {ClientKey}: {Status}")]
     private static partial void LogCall(ILogger logger, string method, string path, string clientKey, int status);
 }

@@ -79,6 +79,19 @@ public sealed partial class FailureRetries(
         }
     }
 
+    /// <summary>
+    /// Called as the scheduled retry starts: it is no longer pending. If it then finds the site locked by another run
+    /// (and is skipped) and that run fails, the failure must schedule a retry of its own; while the retry still
+    /// counted as pending, the failure rode on a retry that had already come and gone, and the site waited for the
+    /// safety net.
+    /// </summary>
+    public async Task StartingAsync(string clientKey, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE tenant_sync SET retry_due_at = NULL WHERE client_key = @clientKey AND retry_due_at IS NOT NULL";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { clientKey }, cancellationToken: cancellationToken));
+    }
+
     private async Task ResetAsync(string clientKey, CancellationToken cancellationToken)
     {
         // retry_due_at stays: a retry still pending runs (and finds nothing to do) instead of a second one being queued.

@@ -20,6 +20,11 @@ public sealed class SyncJob(SiteSync sync, TenantStore tenants, SiteFlagStore fl
     {
         // From here on a trigger needs a run of its own: this one may already have read what it changes.
         await flags.ClearQueuedAsync(clientKey, cancellationToken);
+        if (trigger == FailureRetries.Trigger)
+        {
+            await retries.StartingAsync(clientKey, cancellationToken);
+        }
+
         var outcome = await sync.RunAsync(clientKey, trigger, cancellationToken);
         await retries.AfterRunAsync(clientKey, outcome, cancellationToken);
         return outcome;

@@ -51,6 +51,25 @@ public sealed class SitePageTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task JiraDown_ThePageShowsTheOutageAndTheNextAutomaticRetry()
+    {
+        var before = (await _jira.App.Get<SyncRuns>().ListAsync(_site.ClientKey, 1, default)).Single().Id;
+        _site.Faults.Down = true;
+        await _jira.SeedAsync(2, prefix: "outage");
+
+        using var response = await PressAsync("Sync");
+        await Wait.UntilAsync(async () => (await _jira.App.Get<SyncRuns>().ListAsync(_site.ClientKey, 1, default))
+            .Single() is { Outcome: "failed" } run && run.Id > before, "a failed run", TimeSpan.FromSeconds(60));
+        var page = await _browser.GetPageAsync(SitePage);
+
+        Assert.Contains("Jira unreachable or failing:", page, StringComparison.Ordinal);
+        // One failed run, or two when the catalog change's own run failed too.
+        Assert.Matches(@"[12] failed runs? in a row", page);
+        Assert.Contains("Next automatic retry at", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Needs attention", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SyncNow_SendsWhatChanged()
     {
         await _jira.SeedAsync(5, prefix: "new");

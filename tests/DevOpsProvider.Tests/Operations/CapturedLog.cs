@@ -42,7 +42,7 @@ public sealed class CapturedLog : ILoggerProvider, ISupportExternalScope
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => log._scopes.Push(state);
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug; // what reaches it is decided by the filter rules
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

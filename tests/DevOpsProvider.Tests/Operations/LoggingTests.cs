@@ -18,6 +18,8 @@ public sealed class LoggingTests : IAsyncLifetime, IDisposable
         // An operator who turned on request and HttpClient logging: request lines must still keep tokens out.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Information",
+        // And the app's own debug lines (one per Jira call).
+        ["Logging:LogLevel:DevOpsProvider"] = "Debug",
     }, services: _log.Register);
 
     public async Task DisposeAsync() => await _jira.DisposeAsync();
