@@ -92,7 +92,7 @@ public sealed class LocalPostgres : IDisposable
             var options = $"-c listen_addresses=127.0.0.1 -p {port} -k \"\"";
             // A test run starts many apps in parallel, each with its own pools: room for all of them.
             options += throwaway
-                ? " -c max_connections=1000 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                ? " -c max_connections=1000 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=256MB"
                 : " -c max_connections=300";
 
             var result = Run(bin, runAs, "pg_ctl", ["-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-t", "90", "-o", options, "start"]);

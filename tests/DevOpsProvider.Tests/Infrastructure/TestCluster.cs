@@ -44,7 +44,9 @@ public static class TestCluster
             return given;
         }
 
-        var dir = Path.Combine(Path.GetTempPath(), "devops-provider-tests", Guid.NewGuid().ToString("N")[..12], "pg");
+        var root = Path.Combine(Path.GetTempPath(), "devops-provider-tests");
+        RemoveStaleClusters(root);
+        var dir = Path.Combine(root, Guid.NewGuid().ToString("N")[..12], "pg");
         try
         {
             _local = LocalPostgres.Start(dir, _ => { }, throwaway: true);
@@ -71,5 +73,60 @@ public static class TestCluster
             }
         };
         return _local.ServerConnectionString;
+    }
+
+    /// <summary>
+    /// Clusters of earlier runs whose test host was killed before its exit handler ran (a cancelled run, a crash)
+    /// would pile up gigabytes in the temp folder: each is removed once its server is gone. A folder younger than
+    /// ten minutes is left alone, since a run beside this one may still be creating it.
+    /// </summary>
+    private static void RemoveStaleClusters(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root))
+        {
+            if (Directory.GetLastWriteTimeUtc(folder) > DateTime.UtcNow.AddMinutes(-10) || ServerRunsIn(folder))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next run.
+            }
+        }
+    }
+
+    /// <summary>Whether a postmaster.pid under the folder names a live process (or the folder cannot be read).</summary>
+    private static bool ServerRunsIn(string folder)
+    {
+        try
+        {
+            return PidFilesIn(folder).Any(pid => Directory.Exists($"/proc/{pid}"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    private static IEnumerable<int> PidFilesIn(string folder)
+    {
+        foreach (var pidFile in Directory.EnumerateFiles(folder, "postmaster.pid", SearchOption.AllDirectories))
+        {
+            var first = File.ReadLines(pidFile).FirstOrDefault();
+            if (int.TryParse(first, out var pid))
+            {
+                yield return pid;
+            }
+        }
     }
 }
