@@ -30,7 +30,9 @@ internal static class EmulatorHost
         builder.Services.AddSingleton<ActionCaller>();
 
         var app = builder.Build();
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Emulator>().SetBaseUrl(app.Urls));
+        // Resolved now so that a bad Emulator:* setting stops the start with a message naming the key.
+        var emulator = app.Services.GetRequiredService<Emulator>();
+        app.Lifetime.ApplicationStarted.Register(() => emulator.SetBaseUrl(app.Urls));
         app.MapInstallKeys();
         app.MapSiteApi();
         app.MapInspection();

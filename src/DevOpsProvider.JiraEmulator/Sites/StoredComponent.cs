@@ -5,5 +5,6 @@ namespace DevOpsProvider.JiraEmulator;
 /// <summary>A component as the site stores it: Jira's fields, the submission's properties, and its sequence number.</summary>
 public sealed record StoredComponent(JsonObject Component, IReadOnlyDictionary<string, string> Properties, long UpdateSequenceNumber)
 {
-    public string Id => (string)Component["id"]!;
+    /// <summary>The component's id, read once: sorting and matching by it must not decode JSON again.</summary>
+    public string Id { get; } = (string)Component["id"]!;
 }
