@@ -110,15 +110,19 @@ public static class BatchEndpoints
 
         try
         {
-            await using (content)
-            {
-                var report = await importer.ImportAsync(content, chosen.Value, new ImportOptions(scope, mode == "replace", dryRun == "true"), context.RequestAborted);
-                return Results.Ok(report);
-            }
+            var report = await importer.ImportAsync(content, chosen.Value, new ImportOptions(scope, mode == "replace", dryRun == "true"), context.RequestAborted);
+            return Results.Ok(report);
         }
         catch (ImportFileException e)
         {
             return ApiProblem.BadRequest(e.Message);
+        }
+        finally
+        {
+            if (content != context.Request.Body)
+            {
+                await content.DisposeAsync();
+            }
         }
     }
 
