@@ -113,11 +113,8 @@ public static class BatchEndpoints
         try
         {
             Utf8Body.CheckCharset(mediaType);
-            await using (content)
-            {
-                var report = await importer.ImportAsync(content, chosen.Value, new ImportOptions(scope, mode == "replace", dryRun == "true"), context.RequestAborted);
-                return Results.Ok(report);
-            }
+            var report = await importer.ImportAsync(content, chosen.Value, new ImportOptions(scope, mode == "replace", dryRun == "true"), context.RequestAborted);
+            return Results.Ok(report);
         }
         catch (ImportFileException e)
         {
@@ -126,6 +123,13 @@ public static class BatchEndpoints
         catch (BodyEncodingException e)
         {
             return e.ToProblem();
+        }
+        finally
+        {
+            if (content != context.Request.Body)
+            {
+                await content.DisposeAsync();
+            }
         }
     }
 
