@@ -66,7 +66,7 @@ public sealed class AppProcess(ChildProcess process, HttpClient http, NpgsqlData
     }
 
     /// <summary>Asks the app to sync the sites (one: its own endpoint; more: "all sites") and waits for every run.</summary>
-    public async Task<MeasuredRuns> MeasureRunsAsync(IReadOnlyList<string> clientKeys, bool full)
+    public async Task<MeasuredRuns> MeasureRunsAsync(IReadOnlyList<string> clientKeys)
     {
         var before = new Dictionary<string, long>();
         foreach (var clientKey in clientKeys)
@@ -77,7 +77,7 @@ public sealed class AppProcess(ChildProcess process, HttpClient http, NpgsqlData
         var cpu = ProcessCpu.Seconds(process.Id);
         var clock = Stopwatch.StartNew();
         using var response = clientKeys.Count == 1
-            ? await http.PostAsync($"/api/v1/tenants/{clientKeys[0]}/sync?full={(full ? "true" : "false")}", null)
+            ? await http.PostAsync($"/api/v1/tenants/{clientKeys[0]}/sync", null)
             : await http.PostAsync("/api/v1/sync", null);
         response.EnsureSuccessStatusCode();
 

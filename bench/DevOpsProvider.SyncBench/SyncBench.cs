@@ -55,7 +55,7 @@ public sealed class SyncBench : IAsyncDisposable
         await using var app = await StartAppAsync($"bench_{size}");
         var site = (await app.InstallAsync(_emulator, 1))[0];
         await app.SeedAsync(size, "Service");
-        var rows = new List<BenchRow> { await MeasureAsync(app, [site], $"full sync {size:N0}", size, full: false) };
+        var rows = new List<BenchRow> { await MeasureAsync(app, [site], $"full sync {size:N0}", size) };
         if (site.Components.Count != size)
         {
             throw new InvalidOperationException($"the site holds {site.Components.Count} components, expected {size}");
@@ -63,8 +63,8 @@ public sealed class SyncBench : IAsyncDisposable
 
         var changed = Math.Max(1, size / 100);
         await app.SeedAsync(changed, "Application");
-        rows.Add(await MeasureAsync(app, [site], $"delta 1% of {size:N0}", changed, full: false));
-        rows.Add(await MeasureAsync(app, [site], $"unchanged {size:N0}", 0, full: false));
+        rows.Add(await MeasureAsync(app, [site], $"delta 1% of {size:N0}", changed));
+        rows.Add(await MeasureAsync(app, [site], $"unchanged {size:N0}", 0));
         return new Scenario($"one site, {size:N0}", rows, app.PeakWorkingSetMiB);
     }
 
@@ -74,19 +74,19 @@ public sealed class SyncBench : IAsyncDisposable
         await using var app = await StartAppAsync($"bench_{sites}x{size}");
         var installed = await app.InstallAsync(_emulator, sites);
         await app.SeedAsync(size, "Service");
-        var rows = new List<BenchRow> { await MeasureAsync(app, installed, $"full sync {sites} sites x {size:N0}", sites * size, full: false) };
-        if (installed.FirstOrDefault(s => s.Components.Count != size) is { } short_)
+        var rows = new List<BenchRow> { await MeasureAsync(app, installed, $"full sync {sites} sites x {size:N0}", sites * size) };
+        if (installed.FirstOrDefault(s => s.Components.Count != size) is { } behind)
         {
-            throw new InvalidOperationException($"a site holds {short_.Components.Count} components, expected {size}");
+            throw new InvalidOperationException($"a site holds {behind.Components.Count} components, expected {size}");
         }
 
         return new Scenario($"{sites} sites, {size:N0} each", rows, app.PeakWorkingSetMiB);
     }
 
-    private async Task<BenchRow> MeasureAsync(AppProcess app, IReadOnlyList<EmulatorSite> sites, string scenario, int expected, bool full)
+    private async Task<BenchRow> MeasureAsync(AppProcess app, IReadOnlyList<EmulatorSite> sites, string scenario, int expected)
     {
         var requestsBefore = _emulator.Requests.Count;
-        var runs = await app.MeasureRunsAsync(sites.Select(s => s.ClientKey).ToList(), full);
+        var runs = await app.MeasureRunsAsync(sites.Select(s => s.ClientKey).ToList());
         var requests = _emulator.Requests.Count - requestsBefore;
         var failed = runs.Runs.FirstOrDefault(r => r.Outcome != "succeeded");
         if (failed is not null)

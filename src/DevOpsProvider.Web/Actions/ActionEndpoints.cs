@@ -19,7 +19,7 @@ public static class ActionEndpoints
     public static void MapActions(this IEndpointRouteBuilder app)
     {
         var actions = app.MapGroup("/actions").RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery()
-            .AddEndpointFilter(JiraCallLogging.Filter);
+            .AddEndpointFilterFactory(JiraCallLogging.Filter);
         actions.MapMethods("/associate-entity", Methods, (HttpContext c, ComponentStore components, AssociationStore associations)
             => LinkFromProviderAsync(c, "associateWith", "associateEntity", components, associations));
         actions.MapMethods("/disassociate-entity", Methods, (HttpContext c, ComponentStore components, AssociationStore associations)

@@ -24,10 +24,10 @@ public static class Lifecycle
         app.MapPost("/uninstalled", UninstalledAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost("/enabled", (HttpContext c, TenantStore s, TenantCache cache, IEnumerable<ITenantLifecycleListener> l, ILogger<TenantStore> log)
             => StateChangeAsync(c, "enabled", s, cache, l, log)).RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery()
-            .AddEndpointFilter(JiraCallLogging.Filter);
+            .AddEndpointFilterFactory(JiraCallLogging.Filter);
         app.MapPost("/disabled", (HttpContext c, TenantStore s, TenantCache cache, IEnumerable<ITenantLifecycleListener> l, ILogger<TenantStore> log)
             => StateChangeAsync(c, "disabled", s, cache, l, log)).RequireAuthorization(ConnectSetup.JiraPolicy).DisableAntiforgery()
-            .AddEndpointFilter(JiraCallLogging.Filter);
+            .AddEndpointFilterFactory(JiraCallLogging.Filter);
     }
 
     private static async Task<IResult> InstalledAsync(

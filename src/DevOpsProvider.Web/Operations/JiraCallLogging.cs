@@ -8,19 +8,25 @@ namespace DevOpsProvider.Web.Operations;
 /// </summary>
 public static partial class JiraCallLogging
 {
-    /// <summary>An endpoint filter for endpoints that require the Connect JWT scheme (the tenant is known by then).</summary>
-    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    /// <summary>
+    /// An endpoint filter factory for endpoints that require the Connect JWT scheme (the tenant is known by then).
+    /// The logger is made once per endpoint at start-up, not on every call.
+    /// </summary>
+    public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext factory, EndpointFilterDelegate next)
     {
-        var context = invocation.HttpContext;
-        var clientKey = context.GetTenant().ClientKey;
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JiraCallLogging));
-        using (logger.BeginScope(LogScope.ForSite(clientKey)))
+        var logger = factory.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JiraCallLogging));
+        return async invocation =>
         {
-            var result = await next(invocation);
-            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? context.Response.StatusCode;
-            LogCall(logger, context.Request.Method, context.Request.Path, clientKey, status);
-            return result;
-        }
+            var context = invocation.HttpContext;
+            var clientKey = context.GetTenant().ClientKey;
+            using (logger.BeginScope(LogScope.ForSite(clientKey)))
+            {
+                var result = await next(invocation);
+                var status = (result as IStatusCodeHttpResult)?.StatusCode ?? context.Response.StatusCode;
+                LogCall(logger, context.Request.Method, context.Request.Path, clientKey, status);
+                return result;
+            }
+        };
     }
 
     // Debug: module actions arrive thousands a second under load, and a line each would cost more than the action.

@@ -60,6 +60,9 @@ public sealed class SitePageTests : IAsyncLifetime, IDisposable
         using var response = await PressAsync("Sync");
         await Wait.UntilAsync(async () => (await _jira.App.Get<SyncRuns>().ListAsync(_site.ClientKey, 1, default))
             .Single() is { Outcome: "failed" } run && run.Id > before, "a failed run", TimeSpan.FromSeconds(60));
+        // The failure is counted (and its retry scheduled) just after the run's record is written.
+        await Wait.UntilAsync(async () => await _jira.App.Get<SyncStatus>().SiteAsync(_site.ClientKey, default) is { ConsecutiveFailures: > 0, NextRetryAt: not null },
+            "the failure counted and its retry scheduled", TimeSpan.FromSeconds(60));
         var page = await _browser.GetPageAsync(SitePage);
 
         Assert.Contains("Jira unreachable or failing:", page, StringComparison.Ordinal);
